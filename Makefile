@@ -1,0 +1,55 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+export DEBUG ?= 1
+
+.PHONY: run test install migrate demo lint format check-migrations bench clean screenshots
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	mkdir -p var/mail var/media var/broker/out var/broker/processed
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+# The site, a Celery worker and beat, on SQLite and a filesystem broker unless
+# DATABASE_URL / REDIS_URL are set. Sent e-mails land in var/mail/.
+run: demo
+	PATH=$(BIN):$$PATH PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-migrations: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: install
+	$(BIN)/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf var/ $(VENV)
+
+# English translations: edit locale/en/LC_MESSAGES/django.po, then compile (needs gettext).
+# The compiled .mo is committed so that a fresh machine needs no gettext.
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=static
+	$(PY) manage.py compilemessages -l en

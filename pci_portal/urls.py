@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Cổng PCI – Quản trị")
+admin.site.site_title = _("Cổng PCI")
+admin.site.index_title = _("Quản trị hệ thống")
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("plans.urls")),
+    path("reports/", include("reporting.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("indicators/", include("indicators.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

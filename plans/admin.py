@@ -1,0 +1,100 @@
+from django.contrib import admin
+
+from indicators.models import Target
+from reporting.models import ReportingRule
+
+from .models import Document, Evidence, Plan, Section, Task, TaskUpdate
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "date", "issuer_name"]
+    list_filter = ["kind"]
+    search_fields = ["number", "title", "issuer_name"]
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["number", "title", "parent", "order"]
+    extra = 0
+    show_change_link = True
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fields = ["index", "subindex", "indicator", "year", "baseline_year", "baseline_rank", "baseline_score", "text"]
+    extra = 0
+    show_change_link = True
+
+
+class ReportingRuleInline(admin.TabularInline):
+    model = ReportingRule
+    fields = ["kind", "title", "day", "month", "from_children_of", "to_unit"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["display_number", "title", "issuer", "period_label", "tracked", "is_public"]
+    list_filter = ["tracked", "kind", "period_start", "issuer__agency"]
+    search_fields = ["number", "title", "issuer__name"]
+    autocomplete_fields = ["issuer", "parent", "focal_unit", "signer"]
+    filter_horizontal = ["relies_on", "legal_basis"]
+    inlines = [TargetInline, SectionInline, ReportingRuleInline]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "order"]
+    list_filter = ["plan"]
+    search_fields = ["title", "number"]
+    filter_horizontal = ["subindices", "indicators"]
+
+
+class TaskUpdateInline(admin.TabularInline):
+    model = TaskUpdate
+    fields = ["created_at", "author", "kind", "status", "progress", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["title", "plan", "lead_unit", "leader", "timeframe", "due_date", "status", "progress"]
+    list_filter = ["status", "timeframe", "plan", "lead_unit__agency", "lead_unit", "subindices"]
+    search_fields = ["title", "description", "lead_unit__name", "leader__full_name"]
+    autocomplete_fields = ["plan", "section", "lead_unit", "leader"]
+    filter_horizontal = ["coordinating_units", "assignees", "subindices", "indicators"]
+    date_hierarchy = "due_date"
+    inlines = [TaskUpdateInline]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    fields = ["original_name", "content_type", "size", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(TaskUpdate)
+class TaskUpdateAdmin(admin.ModelAdmin):
+    list_display = ["task", "author", "kind", "status", "progress", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["task__title", "note", "author__full_name"]
+    readonly_fields = ["task", "author", "kind", "status", "progress", "note", "created_at"]
+    inlines = [EvidenceInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # history is append-only
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "update", "content_type", "size", "uploaded_at"]
+    search_fields = ["original_name"]
+    readonly_fields = ["update", "file", "original_name", "content_type", "size", "sha256", "uploaded_at"]

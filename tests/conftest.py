@@ -1,0 +1,105 @@
+"""Shared fixtures: a small organisation and its well-named people.
+
+The province: UBND tỉnh Quảng Ngãi → Sở Công Thương (SCT) → its divisions; another
+agency, Sở Tư pháp (STP), gives the outsider. People, used by every test:
+
+- alice: official (chuyên viên) of SCT's trade division (QLTM)
+- bob: head of that division (trưởng phòng)
+- carol: focal office (Phòng KH-TC-TH of SCT)
+- dave: leadership of SCT (Phó Giám đốc)
+- frank: official of another division of SCT (QLXNK)
+- eve: official of another agency (Sở Tư pháp) — the outsider
+- admin: administrator
+"""
+
+import os
+
+import pytest
+
+from accounts.models import Unit, User
+from indicators.models import Index
+from indicators.reference import load_reference
+
+from .factories import PersonFactory, PlanFactory, SectionFactory, TaskFactory, UnitFactory, UserFactory, province
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture
+def reference(db):
+    """PCI reference data; migrations load it, but transactional tests flush it."""
+    if not Index.objects.filter(code="PCI").exists():
+        load_reference()
+
+
+@pytest.fixture
+def org(reference):
+    ubnd = UnitFactory(
+        code="QNG-UBND",
+        name="Ủy ban nhân dân tỉnh Quảng Ngãi",
+        short_name="UBND tỉnh Quảng Ngãi",
+        kind=Unit.Kind.PEOPLE_COMMITTEE,
+        province=province("Quảng Ngãi"),
+        place="Quảng Ngãi",
+        abbreviation="UBND",
+    )
+    sct = UnitFactory(code="QNG-SCT", name="Sở Công Thương", kind=Unit.Kind.DEPARTMENT, parent=ubnd, abbreviation="SCT")
+    stp = UnitFactory(code="QNG-STP", name="Sở Tư pháp", kind=Unit.Kind.DEPARTMENT, parent=ubnd, abbreviation="STP")
+    units = {
+        "ubnd": ubnd,
+        "sct": sct,
+        "stp": stp,
+        "qltm": UnitFactory(code="QNG-SCT-QLTM", name="Phòng Quản lý thương mại", parent=sct),
+        "qlxnk": UnitFactory(code="QNG-SCT-QLXNK", name="Phòng Quản lý Xuất nhập khẩu", parent=sct),
+        "khtcth": UnitFactory(code="QNG-SCT-KHTCTH", name="Phòng Kế hoạch – Tài chính – Tổng hợp", parent=sct),
+        "stp_hc": UnitFactory(code="QNG-STP-HCTP", name="Phòng Hành chính tư pháp", parent=stp),
+    }
+    return units
+
+
+@pytest.fixture
+def people(org):
+    leader = PersonFactory(key="do-tien-dat", full_name="Đỗ Tiến Đạt", title="Phó Giám đốc", unit=org["sct"])
+    return {
+        "alice": UserFactory(username="alice", full_name="Nguyễn Thị Alice", role=User.Role.OFFICIAL, unit=org["qltm"]),
+        "bob": UserFactory(username="bob", full_name="Trần Văn Bình", role=User.Role.UNIT_HEAD, unit=org["qltm"]),
+        "carol": UserFactory(username="carol", full_name="Lê Thị Cúc", role=User.Role.FOCAL, unit=org["khtcth"]),
+        "dave": UserFactory(
+            username="dave", full_name="Đỗ Tiến Đạt", role=User.Role.LEADER, unit=org["sct"], person=leader
+        ),
+        "frank": UserFactory(username="frank", full_name="Phạm Văn Phúc", role=User.Role.OFFICIAL, unit=org["qlxnk"]),
+        "eve": UserFactory(username="eve", full_name="Hoàng Thị Yến", role=User.Role.OFFICIAL, unit=org["stp_hc"]),
+        "admin": UserFactory(
+            username="admin", full_name="Quản trị", role=User.Role.ADMIN, unit=None, is_staff=True, is_superuser=True
+        ),
+        "leader_person": leader,
+    }
+
+
+@pytest.fixture
+def plan(org):
+    return PlanFactory(
+        key="qng-sct-test",
+        issuer=org["sct"],
+        focal_unit=org["khtcth"],
+        number="",
+        number_suffix="KH-SCT",
+        period_start=2021,
+        period_end=2025,
+    )
+
+
+@pytest.fixture
+def task(plan, org, people):
+    section = SectionFactory(
+        plan=plan, number="2.1.a", title="Nhiệm vụ giải pháp hỗ trợ doanh nghiệp xúc tiến thương mại"
+    )
+    t = TaskFactory(
+        plan=plan,
+        section=section,
+        lead_unit=org["qltm"],
+        leader=people["leader_person"],
+        title="Tăng số lượng hội chợ thương mại",
+    )
+    t.coordinating_units.add(org["qlxnk"])
+    return t
