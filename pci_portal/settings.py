@@ -211,3 +211,4 @@ LOGGING = {
 }
 
 PORTAL_NAME = _("Cổng theo dõi nâng cao chỉ số PCI")
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

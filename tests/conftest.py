@@ -103,3 +103,94 @@ def task(plan, org, people):
     )
     t.coordinating_units.add(org["qlxnk"])
     return t
+
+
+# --- Real browser: Playwright driving Debian's Chromium -------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install Debian's chromium")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser tab at desktop size; `page.base_url` is the live server."""
+    context = chromium.new_context(
+        viewport={"width": 1366, "height": 900},
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        base_url=live_server.url,
+    )
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    tab.base_url = live_server.url
+    yield tab
+    context.close()
+
+
+def login(page, username, password="mat-khau-123"):
+    """Log in through the real form, as a person would."""
+    page.goto("/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+
+
+# --- Real SMTP server on loopback (aiosmtpd) --------------------------------------------------------
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        msg = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": msg})
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """An SMTP server on 127.0.0.1; Django's SMTP backend is pointed at it. `.messages` holds what arrived."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    inbox.port = port
+    yield inbox
+    controller.stop()

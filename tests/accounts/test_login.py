@@ -1,0 +1,19 @@
+"""Logging in through the real form in Chromium."""
+
+import pytest
+
+from tests.conftest import login
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def test_demo_official_logs_in_and_sees_the_vietnamese_portal(page, people):
+    login(page, "alice")
+    assert page.get_by_text("Xin chào, Nguyễn Thị Alice").is_visible()
+    assert page.locator("html").get_attribute("lang") == "vi"
+
+
+def test_wrong_password_is_refused_in_vietnamese(page, people):
+    login(page, "alice", password="sai-mat-khau")
+    assert "/login/" in page.url
+    assert page.get_by_text("Vui lòng nhập chính xác").is_visible()
