@@ -241,8 +241,9 @@ def task_reminders(on, default, by_plan):
             people = [u for u in task.assignees.all() if u.is_active and u.email]
             if not people:
                 people = officials.get(task.lead_unit_id, []) + heads.get(task.lead_unit_id, [])
+            detail = lead_note % {"unit": task.lead_unit}
             for user in people:
-                reminders.append(Reminder(step=step, recipient=user, detail=lead_note % {"unit": task.lead_unit}, **common))
+                reminders.append(Reminder(step=step, recipient=user, detail=detail, **common))
         if escalate:
             leader_user = getattr(task.leader, "user", None) if task.leader_id else None
             if leader_user and leader_user.is_active and leader_user.email:
@@ -341,9 +342,7 @@ def send_reminders(on=None, dry_run=False, now=None):
     by_person = defaultdict(list)
     for reminder in collect(on):
         by_person[reminder.recipient].append(reminder)
-    preferences = {
-        p.user_id: p for p in NotificationPreference.objects.filter(user__in=[u.pk for u in by_person])
-    }
+    preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=[u.pk for u in by_person])}
     for user in sorted(by_person, key=lambda u: u.email):
         reminders = digest_order(by_person[user])
         preference = preferences.get(user.pk) or NotificationPreference(user=user)
@@ -400,5 +399,3 @@ def _send_digest(user, reminders, preference, result):
     result.emails += 1
     for r in wanted:
         result.lines.append(f"{user.email}\t{r.kind_label}: {r.title}\t{r.due_date:%d/%m/%Y}\t{r.step}")
-
-
