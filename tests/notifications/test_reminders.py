@@ -10,7 +10,7 @@ from notifications.models import Notification, NotificationPreference, ReminderL
 from notifications.reminders import send_reminders
 from plans.models import Task
 from reporting.models import Submission
-from tests.factories import ReportingRuleFactory, SubmissionFactory, TaskFactory, UserFactory
+from tests.factories import ReportingRuleFactory, SubmissionFactory, UserFactory
 
 from .conftest import at
 
