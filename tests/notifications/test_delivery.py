@@ -66,7 +66,7 @@ def test_smtp_down_is_recorded_as_failed_and_sent_by_a_later_run(report_rule, pe
     assert sorted(m["to"][0] for m in smtp_server.messages) == ["bob@example.vn", "frank@example.vn"]
     message = smtp_server.messages[0]["message"]
     assert message["Subject"].strip() == "[Cổng PCI] Nhắc việc: 1 báo cáo sắp đến hạn"
-    assert "15/11/2024 (còn 7 ngày)" in message.get_body(("plain",)).get_content()
+    assert "15/11/2024 (còn 6 ngày)" in message.get_body(("plain",)).get_content()
     failed.refresh_from_db()
     assert (failed.status, failed.error, failed.attempts) == (ReminderLog.Status.SENT, "", 2)
     # The in-portal notification was made once, not again on the re-send.
@@ -130,7 +130,7 @@ def test_dry_run_on_the_demo_lists_the_reminders_for_15_11_2024_and_changes_noth
     reminders = [line.split("\t") for line in lines if "\t" in line]
     assert reminders, out.getvalue()
     assert {r[0] for r in reminders} == {"tth.truongphong@demo.pci.local", "tth.vpdd.chuyenvien@demo.pci.local"}
-    for email, item, due, step in reminders:
+    for _email, item, due, step in reminders:
         assert item == "Báo cáo: Báo cáo kết quả thực hiện Kế hoạch"
         assert (due, step) == ("15/11/2024", "before-7")
     assert lines[0] == "Thử (không gửi) – ngày 08/11/2024"
