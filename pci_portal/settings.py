@@ -161,6 +161,7 @@ else:
         "data_folder_in": str(_broker / "out"),
         "data_folder_out": str(_broker / "out"),
         "processed_folder": str(_broker / "processed"),
+        "control_folder": str(_broker / "control"),  # broadcast (worker control) files, out of the source tree
         "store_processed": False,
     }
     CACHES = {
