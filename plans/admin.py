@@ -74,13 +74,18 @@ class TaskUpdateInline(admin.TabularInline):
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ["title", "plan", "lead_unit", "leader", "timeframe", "due_date", "status", "progress"]
+    list_display = ["title", "plan_number", "lead_unit", "leader", "timeframe", "due_date", "status", "progress"]
+    list_select_related = ["plan", "lead_unit", "leader"]
     list_filter = ["status", "timeframe", "plan", "lead_unit__agency", "lead_unit", "subindices"]
     search_fields = ["title", "description", "lead_unit__name", "leader__full_name"]
     autocomplete_fields = ["plan", "section", "lead_unit", "leader"]
     filter_horizontal = ["coordinating_units", "assignees", "subindices", "indicators"]
     date_hierarchy = "due_date"
     inlines = [TaskUpdateInline]
+
+    @admin.display(description=_("Kế hoạch"), ordering="plan__number")
+    def plan_number(self, obj):
+        return obj.plan.display_number
 
 
 class EvidenceInline(admin.TabularInline):
