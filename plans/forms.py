@@ -276,6 +276,7 @@ class TargetForm(forms.ModelForm):
             "text",
         ]
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        localized_fields = ["baseline_score"]  # "5,52" with a decimal comma in Vietnamese
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -289,6 +290,7 @@ class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["kind", "value", "low", "high", "out_of", "region", "tier"]
+        localized_fields = ["value"]
 
 
 GoalFormSet = inlineformset_factory(Target, Goal, form=GoalForm, extra=2, can_delete=True)

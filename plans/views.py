@@ -255,7 +255,11 @@ def plan_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         plans = plans.filter(Q(title__icontains=q) | Q(number__icontains=q) | Q(issuer__name__icontains=q))
-    plans = _with_progress(plans, today).select_related("issuer", "focal_unit", "parent")
+    plans = (
+        _with_progress(plans, today)
+        .select_related("issuer", "focal_unit", "parent")
+        .order_by("-period_start", "issuer__path", "number", "pk")
+    )
     kept = set(Plan.objects.kept_by(user).values_list("pk", flat=True))
     page = _page(request, plans)
     return render(
