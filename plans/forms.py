@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -190,9 +191,12 @@ class PlanForm(forms.ModelForm):
             "objectives": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        others = Plan.objects.exclude(pk=self.instance.pk).select_related("issuer")
+        # Only plans the user may read (and the links already set), so no other agency's plan is listed.
+        linked = [self.instance.parent_id, *self.instance.relies_on.values_list("pk", flat=True)]
+        readable = Plan.objects.filter(Q(pk__in=Plan.objects.visible_to(user).values("pk")) | Q(pk__in=linked))
+        others = readable.exclude(pk=self.instance.pk).select_related("issuer")
         self.fields["parent"].queryset = others
         self.fields["relies_on"].queryset = others
         self.fields["signer"].queryset = Person.objects.filter(unit__in=units_of(self.instance))

@@ -348,7 +348,7 @@ def _edit_page(request, form, title, plan, extra=None, template="plans/plan_form
 @login_required
 def plan_edit(request, pk):
     plan = access.get_plan_for(request.user, pk, "edit")
-    form = PlanForm(request.POST or None, instance=plan)
+    form = PlanForm(request.POST or None, instance=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Đã lưu kế hoạch."))

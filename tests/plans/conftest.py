@@ -17,7 +17,7 @@ def other_plan(org):
 
 @pytest.fixture
 def other_task(other_plan, org):
-    section = SectionFactory(plan=other_plan, number="1", title="Cải cách thủ tục")
+    section = SectionFactory(plan=other_plan, number="1", title="Nhóm giải pháp riêng của Sở Tư pháp")
     return TaskFactory(plan=other_plan, section=section, lead_unit=org["stp_hc"], title=OTHER_TITLE)
 
 
