@@ -15,6 +15,7 @@ agency, Sở Tư pháp (STP), gives the outsider. People, used by every test:
 import os
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Unit, User
 from indicators.models import Index
@@ -30,6 +31,14 @@ def pytest_configure(config):
 
     # Password hashing is deliberately slow; tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """Every test starts in Vietnamese: a request in English must not leak into the next test."""
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
 
 
 @pytest.fixture
