@@ -213,9 +213,8 @@ def build_consolidated_context(deadline, on=None):
     units = list(rule.reporting_units())
     submissions = {
         s.unit_id: s
-        for s in Submission.objects.filter(deadline=deadline, unit__in=[u.pk for u in units]).prefetch_related(
-            _rows_prefetch()
-        )
+        # Through the related manager, so each submission knows its deadline without a query.
+        for s in deadline.submissions.filter(unit__in=[u.pk for u in units]).prefetch_related(_rows_prefetch())
     }
     entries = [_unit_entry(u, submissions.get(u.pk)) for u in units]
     recipients = [line.strip() for line in deadline.recipients.splitlines() if line.strip()] or [

@@ -141,9 +141,7 @@ def submission(request, pk, unit_pk):
                 messages.error(request, " ".join(exc.messages))
             return redirect("reporting:submission", deadline.pk, unit.pk)
         messages.error(request, _g("Vui lòng kiểm tra các ô được đánh dấu; nội dung đã nhập vẫn được giữ nguyên."))
-    renders = (
-        list(RenderedReport.objects.filter(submission=sub).select_related("created_by")) if sub and sub.pk else []
-    )
+    renders = list(RenderedReport.objects.filter(submission=sub).select_related("created_by")) if sub and sub.pk else []
     return render(
         request,
         "reporting/submission_form.html",

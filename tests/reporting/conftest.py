@@ -115,3 +115,9 @@ def heads(people, org):
             username="hung", full_name="Ngô Văn Hùng", role=User.Role.UNIT_HEAD, unit=org["qlxnk"], title="Trưởng phòng"
         ),
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The people fixture hashes seven passwords; PBKDF2 at full strength would dominate these tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
