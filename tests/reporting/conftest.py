@@ -121,3 +121,22 @@ def heads(people, org):
 def fast_passwords(settings):
     """The people fixture hashes seven passwords; PBKDF2 at full strength would dominate these tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def eager(settings, tmp_path):
+    """Celery runs tasks in-process; rendered files go to a temporary media folder."""
+    from pci_portal.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
+        },
+    }
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
