@@ -49,8 +49,12 @@ class DeadlineReportForm(forms.ModelForm):
     class Meta:
         model = Deadline
         fields = ["report_number", "report_date", "recipients"]
+        help_texts = {"report_date": _("Dạng dd/mm/yyyy; để trống thì lấy ngày tạo báo cáo.")}
+        error_messages = {"report_date": {"invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")}}
         widgets = {
-            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "report_date": forms.DateInput(
+                attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y"
+            ),
             "recipients": forms.Textarea(attrs={"rows": 4}),
         }
 

@@ -120,3 +120,22 @@ def test_my_reports_query_count_is_constant(client, deadline, heads, people, dja
         with django_assert_num_queries(small):
             response = client.get(url)
     assert response.content.decode().count("Soạn báo cáo") == 10
+
+
+def test_focal_office_sets_the_number_date_and_recipients_of_the_consolidated_report(client, deadline, people, heads):
+    import datetime
+
+    url = reverse("reporting:deadline_settings", args=[deadline.pk])
+    client.force_login(people["carol"])
+    client.post(
+        url, {"report_number": "92/BC-SCT", "report_date": "03/12/2025", "recipients": "UBND tỉnh (b/c)\nLưu: VT"}
+    )
+    deadline.refresh_from_db()
+    assert (deadline.report_number, deadline.report_date) == ("92/BC-SCT", datetime.date(2025, 12, 3))
+    assert build_consolidated_context(deadline)["recipients"] == ["UBND tỉnh (b/c)", "Lưu: VT"]
+    response = client.post(url, {"report_number": "93/BC-SCT", "report_date": "31/02/2025"}, follow=True)
+    assert "Ngày không hợp lệ" in response.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.report_number == "92/BC-SCT"
+    client.force_login(heads["bob"])
+    assert client.post(url, {"report_number": "1/BC"}).status_code == 403
