@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "pci_portal.context_processors.portal",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
