@@ -316,17 +316,18 @@ class Target(models.Model):
                 out_of = out_of or published.out_of
         return rank, score, out_of
 
-    def verdict(self, result=None, region_rank=None):
+    def verdict(self, result=None, region_rank=None, baseline=None):
         """Met / not met / pending for a result (default: the published ones), with the reasons in words.
 
         `region_rank` is the province's rank within a region, for "top N of the region" goals;
-        when not given it is computed from the results of the region's provinces.
+        when not given it is computed from the results of the region's provinces. `baseline`
+        (rank, score, out_of) may be passed by a caller that has the results at hand already.
         """
         results = [result] if result is not None else self.results()
         rules = [g.rules() for g in self.goals.all()]
         if not rules:
             return Verdict(Verdict.PENDING, [str(_("Chưa đặt chỉ tiêu cụ thể."))])
-        baseline_rank, baseline_score, _out_of = self.baseline()
+        baseline_rank, baseline_score, _out_of = baseline or self.baseline()
         verdicts = []
         for res in results:
             for rule in rules:

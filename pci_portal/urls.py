@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("indicators/", include("indicators.urls")),
+    path("public/", include("dashboard.public_urls")),
 ]
 
 if settings.DEBUG:
