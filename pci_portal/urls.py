@@ -19,6 +19,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("indicators/", include("indicators.urls")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("public/", include("dashboard.public_urls")),
 ]
 
 if settings.DEBUG:
