@@ -195,3 +195,20 @@ def test_outsiders_calendar_has_none_of_our_deadlines(client, report_rule, peopl
     feed = CalendarFeed.for_user(people["eve"])
     cal = Calendar.from_ical(client.get(f"/calendar/{feed.token}.ics").content)
     assert cal.walk("VEVENT") == []
+
+
+def test_returned_report_e_mail_respects_the_preference_but_the_notification_stays(
+    people, report_rule, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from notifications.services import notify
+
+    deadline = report_rule.deadline_for(2024)
+    context = {"deadline": deadline, "reason": "Thiếu số liệu", "by": people["carol"], "url": "/reports/"}
+    NotificationPreference.objects.create(user=people["bob"], returned_report_notices=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        for name in ("bob", "alice"):
+            notify(people[name], "Báo cáo bị trả lại", email=("report-returned", context))
+    assert Notification.objects.filter(title="Báo cáo bị trả lại").count() == 2
+    assert [m.to for m in mail.outbox] == [["alice@example.vn"]]
