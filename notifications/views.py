@@ -20,11 +20,21 @@ def notification_list(request):
     if request.GET.get("unread"):
         notifications = notifications.unread()
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    unread = Notification.objects.filter(user=request.user).unread().count()
     return render(
         request,
         "notifications/notification_list.html",
-        {"page": page, "only_unread": bool(request.GET.get("unread"))},
+        {"page": page, "only_unread": bool(request.GET.get("unread")), "unread": unread},
     )
+
+
+@login_required
+def unread_badge(request):
+    """The navbar's unread count, loaded by htmx so that pages pay no query for it (one query here)."""
+    unread = Notification.objects.filter(user=request.user).unread().count()
+    response = render(request, "notifications/partials/unread_badge.html", {"unread": unread})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -37,7 +47,9 @@ def mark_read(request, pk):
     if request.POST.get("open") and notification.url.startswith("/"):
         return redirect(notification.url)
     if request.htmx:
-        return render(request, "notifications/partials/notification_item.html", {"n": notification})
+        response = render(request, "notifications/partials/notification_item.html", {"n": notification})
+        response["HX-Trigger"] = "notifications-changed"  # the navbar badge reloads itself
+        return response
     return redirect("notifications:list")
 
 

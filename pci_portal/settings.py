@@ -76,7 +76,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "pci_portal.context_processors.portal",
-                "notifications.context_processors.unread_notifications",
             ],
         },
     },

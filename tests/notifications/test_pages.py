@@ -26,18 +26,20 @@ def notify(user, n=1, read=False):
     ]
 
 
-def test_navbar_badge_shows_the_unread_count(client, people):
+def test_navbar_loads_the_unread_count_badge_in_one_query(client, people, django_assert_num_queries):
     notify(people["alice"], 3)
     notify(people["alice"], 2, read=True)
     notify(people["bob"], 4)
     client.force_login(people["alice"])
-    html = client.get("/").content.decode()
-    assert 'id="unread-badge">3<span class="visually-hidden"> chưa đọc</span>' in html
+    assert 'hx-get="/notifications/badge/"' in client.get("/notifications/preferences/").content.decode()
+    with django_assert_num_queries(3):  # session, user, the count
+        html = client.get("/notifications/badge/").content.decode()
+    assert 'id="unread-badge">3<span class="visually-hidden"> chưa đọc</span></span>' in html
 
 
 def test_no_badge_without_unread(client, people):
     client.force_login(people["alice"])
-    assert "unread-badge" not in client.get("/notifications/").content.decode()
+    assert client.get("/notifications/badge/").content.decode().strip() == ""
 
 
 @pytest.mark.parametrize("count", [1, 60])
@@ -57,7 +59,7 @@ def test_mark_one_read_with_htmx_returns_the_item(client, people):
     (n,) = notify(people["alice"])
     client.force_login(people["alice"])
     response = client.post(reverse("notifications:mark_read", args=[n.pk]), HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
+    assert response.status_code == 200 and response["HX-Trigger"] == "notifications-changed"
     assert f'id="notification-{n.pk}"' in response.content.decode()
     assert "list-group-item-primary" not in response.content.decode()
     n.refresh_from_db()
