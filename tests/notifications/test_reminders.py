@@ -100,7 +100,7 @@ def test_overdue_subject_and_overdue_items_come_first(report_rule, people, task)
     task.assignees.add(people["bob"])
     run(2024, 11, 18)
     message = inbox()["bob@example.vn"]
-    assert message.subject == "[Cổng PCI] Nhắc việc: 1 báo cáo, 1 nhiệm vụ đến hạn, có 1 việc quá hạn"
+    assert message.subject == "[Cổng PCI] Nhắc việc: 1 báo cáo, 1 nhiệm vụ – 1 việc đã quá hạn"
     assert message.body.index("quá hạn 3 ngày") < message.body.index("Tăng số lượng hội chợ thương mại")
     assert f"http://127.0.0.1:8000/tasks/{task.pk}/" in message.body
     assert "20/11/2024 (còn 2 ngày)" in message.body
