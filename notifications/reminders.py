@@ -331,38 +331,56 @@ def send_reminders(on=None, dry_run=False, now=None):
     """Send every reminder due on `on` (default today in Asia/Ho_Chi_Minh): one digest e-mail per person.
 
     A person whose chosen digest hour has not come yet (by `now`, local time) is left for a later run
-    the same day; with an explicit `on` and no `now` the hour is not checked.
+    the same day; with an explicit `on` and no `now` the hour is not checked. A dry run lists what would
+    be sent and writes nothing (the deadlines it generates to find out are rolled back).
     """
     if now is None and on is None:
         now = timezone.localtime()
     on = on or now.date()
     result = Result(on=on, dry_run=dry_run)
-    if not dry_run:
+    with transaction.atomic():
         generate_deadlines(on)
+        reminders = collect(on)
+        done = _already_claimed(reminders)
+        if dry_run:
+            transaction.set_rollback(True)
     by_person = defaultdict(list)
-    for reminder in collect(on):
-        by_person[reminder.recipient].append(reminder)
+    for reminder in reminders:
+        if reminder.key in done:
+            result.skipped += 1  # sent (or being sent) already: the log row keeps it from going twice
+        else:
+            by_person[reminder.recipient].append(reminder)
     preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=[u.pk for u in by_person])}
     for user in sorted(by_person, key=lambda u: u.email):
-        reminders = digest_order(by_person[user])
+        mine = digest_order(by_person[user])
         preference = preferences.get(user.pk) or NotificationPreference(user=user)
         if now is not None and timezone.localtime(now).hour < preference.digest_hour:
-            result.skipped += len(reminders)
+            result.skipped += len(mine)
             continue
         if dry_run:
-            for r in reminders:
+            for r in mine:
                 result.lines.append(
                     f"{user.email}\t{r.kind_label}: {r.title}\t{r.due_date:%d/%m/%Y}\t{r.step}"
                     + (f"\t{r.day_off}" if r.day_off else "")
                 )
-            result.sent += len(reminders)
+            result.sent += len(mine)
             continue
         try:
-            _send_digest(user, reminders, preference, result)
+            _send_digest(user, mine, preference, result)
         except Exception as exc:  # one bad person must not stop the run
             logger.exception("reminders for %s failed", user)
             result.errors.append(f"{user.email}: {exc}")
     return result
+
+
+def _already_claimed(reminders):
+    """Keys of reminders logged and not failed: skipped without trying to claim them (the constraint still rules)."""
+    if not reminders:
+        return set()
+    rows = ReminderLog.objects.filter(
+        item_id__in={r.item_id for r in reminders}, step__in={r.step for r in reminders}
+    ).exclude(status=ReminderLog.Status.FAILED)
+    return set(rows.values_list("kind", "item_id", "recipient_id", "step"))
 
 
 def _send_digest(user, reminders, preference, result):

@@ -152,3 +152,12 @@ def test_command_rejects_a_bad_date():
 
     with pytest.raises(CommandError, match="Ngày không hợp lệ"):
         call_command("send_reminders", "--date", "08/11/2024")
+
+
+def test_dry_run_finds_deadlines_not_generated_yet_and_leaves_none_behind(report_rule, people):
+    assert not Deadline.objects.exists()
+    out = StringIO()
+    call_command("send_reminders", "--dry-run", "--date", "2024-11-12", stdout=out)
+    assert "bob@example.vn\tBáo cáo: Báo cáo kết quả thực hiện Kế hoạch\t15/11/2024\tbefore-3" in out.getvalue()
+    assert "frank@example.vn\t" in out.getvalue()
+    assert not Deadline.objects.exists() and not ReminderLog.objects.exists() and mail.outbox == []
