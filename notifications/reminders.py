@@ -145,13 +145,16 @@ class Result:
 
 
 def _users_by_unit(unit_ids):
-    """{unit id: (unit heads, officials)} of active users with an e-mail address."""
+    """{unit id: unit heads}, {unit id: officials} of active users with an e-mail address.
+
+    The focal office's own people count as its officials: the office owes the consolidated report.
+    """
     heads, officials = defaultdict(list), defaultdict(list)
     users = User.objects.filter(unit_id__in=unit_ids, is_active=True).exclude(email="").order_by("username")
     for user in users:
         if user.role == User.Role.UNIT_HEAD:
             heads[user.unit_id].append(user)
-        elif user.role == User.Role.OFFICIAL:
+        elif user.role in (User.Role.OFFICIAL, User.Role.FOCAL):
             officials[user.unit_id].append(user)
     return heads, officials
 

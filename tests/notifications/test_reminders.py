@@ -249,3 +249,11 @@ def test_english_speaker_gets_the_digest_in_english_layout_with_the_same_dates(r
     people["bob"].save()
     run(2024, 11, 8)
     assert "15/11/2024" in inbox()["bob@example.vn"].body
+
+
+def test_focal_office_is_reminded_of_its_report_to_the_province(plan, org, people):
+    rule = ReportingRuleFactory(plan=plan, kind="focal_to_province", day=1, month=12, to_unit=org["ubnd"])
+    rule.from_units.add(org["khtcth"])
+    run(2024, 11, 24)
+    assert set(inbox()) == {"carol@example.vn"}
+    assert "01/12/2024 (còn 7 ngày)" in inbox()["carol@example.vn"].body
