@@ -60,3 +60,17 @@ def test_failed_reminders_are_filterable_by_status_in_the_admin(admin_client, re
     html = admin_client.get("/admin/notifications/reminderlog/?status__exact=failed").content.decode()
     assert "Gửi lỗi" in html
     assert "Trần Văn Bình" in html and "Phạm Văn Phúc" not in html
+
+
+def test_policy_is_editable_in_the_admin_with_a_clear_message_for_bad_days(admin_client, plan):
+    from notifications.models import ReminderPolicy
+
+    default = ReminderPolicy.objects.get(plan__isnull=True)
+    assert default.days_before == [7, 3, 1]
+    form = {"plan": plan.pk, "on_due_day": "on", "overdue_every_days": 3, "escalate_after_days": 7}
+    form["stop_after_days"] = 90
+    response = admin_client.post("/admin/notifications/reminderpolicy/add/", {**form, "days_before": '["bảy"]'})
+    assert "Nhập danh sách số ngày dương, ví dụ [7, 3, 1]." in response.content.decode()
+    response = admin_client.post("/admin/notifications/reminderpolicy/add/", {**form, "days_before": "[10, 2]"})
+    assert response.status_code == 302
+    assert ReminderPolicy.objects.get(plan=plan).days_before == [10, 2]
