@@ -5,6 +5,7 @@ import hashlib
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
@@ -44,6 +45,7 @@ def update_task(task, *, by, status, progress, note="", files=(), version=None):
         progress=progress,
         result_note=note or F("result_note"),
         version=F("version") + 1,
+        updated_at=timezone.now(),  # update() skips auto_now
     )
     if not claimed:
         fresh = Task.objects.get(pk=task.pk)
@@ -97,7 +99,7 @@ def assign_task(task, *, by, users, note=""):
                 body=note,
                 url=url,
             )
-    Task.objects.filter(pk=task.pk).update(version=F("version") + 1)
+    Task.objects.filter(pk=task.pk).update(version=F("version") + 1, updated_at=timezone.now())
     return update
 
 

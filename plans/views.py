@@ -79,6 +79,7 @@ def my_tasks(request):
             "total": sum(counts.values()),
             "overdue_count": overdue_count,
             "scope": scope,
+            "filtering": any(request.GET.get(k) for k in ("q", "plan", "subindex", "status", "due_before", "overdue")),
             "today": today,
             "query": _query_without_page(request),
         },
