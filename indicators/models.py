@@ -40,6 +40,12 @@ class Index(models.Model):
         return self.code.replace("_", " ")
 
 
+class SubIndexQuerySet(models.QuerySet):
+    def pci_weights(self):
+        """{sub-index number: weight in percent} of the PCI sub-indices."""
+        return dict(self.filter(index__code="PCI", weight__isnull=False).values_list("number", "weight"))
+
+
 class SubIndex(models.Model):
     """A sub-index (chỉ số thành phần, CSTP) of an index, with its weight in the total."""
 
@@ -48,6 +54,8 @@ class SubIndex(models.Model):
     name = models.CharField(_("tên"), max_length=255)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
     weight = models.DecimalField(_("trọng số (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+
+    objects = SubIndexQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chỉ số thành phần")
@@ -143,6 +151,19 @@ class Province(models.Model):
 class ResultQuerySet(models.QuerySet):
     def overall(self):
         return self.filter(subindex__isnull=True, indicator__isnull=True)
+
+    def pci(self):
+        """PCI results, overall and per sub-index (not per indicator)."""
+        return self.filter(index__code="PCI", indicator__isnull=True)
+
+    def weighted_total(self, province, year):
+        """The PCI total recomputed from the province's published sub-index scores of `year`."""
+        scores = dict(
+            self.pci()
+            .filter(province=province, year=year, subindex__isnull=False)
+            .values_list("subindex__number", "score")
+        )
+        return weighted_total(scores)
 
 
 class Result(models.Model):
@@ -295,17 +316,18 @@ class Target(models.Model):
                 out_of = out_of or published.out_of
         return rank, score, out_of
 
-    def verdict(self, result=None, region_rank=None):
+    def verdict(self, result=None, region_rank=None, baseline=None):
         """Met / not met / pending for a result (default: the published ones), with the reasons in words.
 
         `region_rank` is the province's rank within a region, for "top N of the region" goals;
-        when not given it is computed from the results of the region's provinces.
+        when not given it is computed from the results of the region's provinces. `baseline`
+        (rank, score, out_of) may be passed by a caller that has the results at hand already.
         """
         results = [result] if result is not None else self.results()
         rules = [g.rules() for g in self.goals.all()]
         if not rules:
             return Verdict(Verdict.PENDING, [str(_("Chưa đặt chỉ tiêu cụ thể."))])
-        baseline_rank, baseline_score, _out_of = self.baseline()
+        baseline_rank, baseline_score, _out_of = baseline or self.baseline()
         verdicts = []
         for res in results:
             for rule in rules:
@@ -369,3 +391,21 @@ class Goal(models.Model):
 
     def label(self):
         return self.rules().label()
+
+
+def weighted_total(scores, weights=None):
+    """The PCI total (0–100) from sub-index scores (0–10) keyed by sub-index number.
+
+    PCI = Σ weight% × score × 10 with the 2021 methodology weights stored on the sub-indices
+    (5, 5, 20, 5, 10, 5, 5, 20, 20, 5). Published sub-index scores are rounded to two places,
+    so the result can differ from the published total by a few hundredths.
+    """
+    if weights is None:
+        weights = SubIndex.objects.pci_weights()
+    total = Decimal(0)
+    for number, weight in weights.items():
+        score = scores.get(number)
+        if score is None:
+            return None
+        total += Decimal(weight) * Decimal(str(score)) / Decimal(10)
+    return total.quantize(Decimal("0.01"))

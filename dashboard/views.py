@@ -1,0 +1,167 @@
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Unit
+from indicators.models import Province, Target
+from plans.access import can_edit_plan, get_plan_for
+from plans.models import Plan, Task, TaskUpdate
+
+from .queries import Filters, build_dashboard, can_view_dashboard, filtered_tasks, scope_of, what_if
+
+
+def _require_dashboard(user):
+    if not can_view_dashboard(user):
+        raise PermissionDenied(_("Bảng điều hành dành cho lãnh đạo và đơn vị đầu mối."))
+
+
+@login_required
+def dashboard(request):
+    _require_dashboard(request.user)
+    ctx = build_dashboard(request.user, Filters.from_query(request.GET, timezone.localdate()))
+    ctx["can_edit_plan"] = ctx["plan"] is not None and can_edit_plan(request.user, ctx["plan"])
+    ctx["query"] = request.GET.urlencode()
+    ctx["print_mode"] = request.GET.get("print") == "1"
+    return render(request, "dashboard/dashboard.html", ctx)
+
+
+@login_required
+def dashboard_pdf(request):
+    """The dashboard as a PDF: the same context, tables in place of the charts."""
+    _require_dashboard(request.user)
+    from weasyprint import HTML
+
+    ctx = build_dashboard(request.user, Filters.from_query(request.GET, timezone.localdate()))
+    ctx["generated_at"] = timezone.localtime()
+    html = render_to_string("dashboard/dashboard_pdf.html", ctx, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bang-dieu-hanh-{ctx["today"]:%Y%m%d}.pdf"'
+    return response
+
+
+@login_required
+def what_if_view(request):
+    """htmx partial: the PCI total if one sub-index reached a given score."""
+    _require_dashboard(request.user)
+    province = get_object_or_404(Province, pk=request.GET.get("province") or 0)
+    try:
+        number = int(request.GET.get("subindex") or 0)
+        score = Decimal((request.GET.get("score") or "").replace(",", "."))
+    except (ValueError, InvalidOperation):
+        number, score = None, None
+    error = None
+    if score is None or not (0 <= score <= 10):
+        error = _("Nhập điểm mục tiêu từ 0 đến 10, ví dụ 7,5.")
+        score = None
+    year = request.GET.get("year")
+    ctx = {"what_if": what_if(province, number, score, int(year) if (year or "").isdigit() else None), "error": error}
+    return render(request, "dashboard/partials/what_if.html", ctx)
+
+
+@login_required
+def task_list(request):
+    """The tasks behind a chart: the same scope and filters as the dashboard, plus the bar that was clicked."""
+    _require_dashboard(request.user)
+    q = request.GET
+    plan = None
+    if (q.get("plan") or "").isdigit():
+        plan = get_plan_for(request.user, int(q["plan"]))
+    unit = None
+    if (q.get("unit") or "").isdigit():
+        scope = scope_of(request.user)
+        units = Unit.objects.filter(path__startswith=scope.path) if scope else Unit.objects.all()
+        unit = get_object_or_404(units, pk=q["unit"])
+    tasks = filtered_tasks(request.user, plan=plan, unit=unit)
+    title = []
+    if q.get("status") in Task.Status.values:
+        tasks = tasks.filter(status=q["status"])
+        title.append(str(Task.Status(q["status"]).label))
+    if q.get("overdue") == "1":
+        tasks = tasks.overdue()
+        title.append(_("quá hạn"))
+    if q.get("leader") == "none":
+        tasks = tasks.filter(leader__isnull=True)
+    elif (q.get("leader") or "").isdigit():
+        tasks = tasks.filter(leader_id=q["leader"])
+    if q.get("week") == "1":
+        since = timezone.now() - timezone.timedelta(days=7)
+        tasks = tasks.filter(pk__in=TaskUpdate.objects.filter(created_at__gte=since).values("task_id"))
+        title.append(_("có cập nhật trong 7 ngày qua"))
+    tasks = tasks.select_related("plan", "lead_unit", "leader").order_by("due_date", "id")
+    page = Paginator(tasks, 50).get_page(q.get("page"))
+    return render(
+        request,
+        "dashboard/task_list.html",
+        {
+            "page": page,
+            "plan": plan,
+            "unit": unit,
+            "title": ", ".join(title),
+            "today": timezone.localdate(),
+            "query": q.copy(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def toggle_public(request, pk):
+    """The focal office switches a plan's public progress page on or off."""
+    plan = get_plan_for(request.user, pk, action="edit")
+    with transaction.atomic():
+        Plan.objects.filter(pk=plan.pk).update(is_public=not plan.is_public)
+    if plan.is_public:
+        messages.success(request, _("Đã tắt trang công khai tiến độ của kế hoạch."))
+    else:
+        messages.success(request, _("Đã bật trang công khai tiến độ của kế hoạch."))
+    return redirect(f"{reverse('dashboard:index')}?plan={plan.pk}")
+
+
+def public_plan(request, key):
+    """Read-only progress of a plan for everyone, when its focal office has switched it on. No personal data."""
+    plan = Plan.objects.filter(key=key, is_public=True).select_related("issuer").first()
+    if plan is None:
+        raise Http404(_("Không có trang công khai cho kế hoạch này."))
+    today = timezone.localdate()
+    targets = list(
+        Target.objects.filter(plan=plan)
+        .select_related("subindex", "province", "index", "indicator")
+        .prefetch_related("goals", "subindex_group", "subindex__names")
+    )
+    target_rows = []
+    for t in targets:
+        results = [r for r in t.results() if r is not None]
+        target_rows.append({"target": t, "results": results, "verdict": t.verdict()})
+    done = Q(status=Task.Status.DONE)
+    sections = (
+        plan.sections.annotate(
+            n=Count("tasks"),
+            n_done=Count("tasks", filter=done),
+            n_overdue=Count(
+                "tasks",
+                filter=Q(tasks__due_date__lt=today) & ~Q(tasks__status__in=[Task.Status.DONE, Task.Status.CANCELLED]),
+            ),
+            avg_progress=Avg("tasks__progress"),
+        )
+        .filter(n__gt=0)
+        .order_by("order", "id")
+    )
+    totals = plan.tasks.aggregate(n=Count("id"), n_done=Count("id", filter=done), avg=Avg("progress"))
+    return render(
+        request,
+        "dashboard/public_plan.html",
+        {"plan": plan, "targets": target_rows, "sections": sections, "totals": totals, "today": today},
+    )
