@@ -31,7 +31,7 @@ def test_navbar_badge_shows_the_unread_count(client, people):
     notify(people["alice"], 2, read=True)
     notify(people["bob"], 4)
     client.force_login(people["alice"])
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()  # "/" sends each role to its landing page
     assert 'id="unread-badge">3<span class="visually-hidden"> chưa đọc</span>' in html
 
 
