@@ -119,6 +119,16 @@ def save_reporting_rule(rule, form=None):
 
 
 @transaction.atomic
+def save_plan(form):
+    """Save a plan's fields; a changed period brings the deadlines of its reporting rules along."""
+    plan = form.save()
+    if {"period_start", "period_end"} & set(form.changed_data):
+        for rule in plan.reporting_rules.all():
+            save_reporting_rule(rule)
+    return plan
+
+
+@transaction.atomic
 def save_target(form, formset):
     target = form.save()
     formset.instance = target

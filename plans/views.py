@@ -351,7 +351,7 @@ def plan_edit(request, pk):
     plan = access.get_plan_for(request.user, pk, "edit")
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_plan(form)
         messages.success(request, _("Đã lưu kế hoạch."))
         return redirect("plans:plan_detail", pk=plan.pk)
     return _edit_page(request, form, _("Sửa thông tin kế hoạch"), plan)

@@ -23,6 +23,16 @@ def test_focal_office_edits_the_plan(as_user, plan):
     assert plan.title == "Kế hoạch nâng cao CSTP 8 (sửa đổi)"
 
 
+def test_a_longer_period_brings_the_deadlines_of_the_new_year(as_user, plan, org):
+    rule = ReportingRuleFactory(plan=plan, to_unit=org["khtcth"], day=5, month=12)
+    for year in plan.years:
+        rule.deadline_for(year)
+    client = as_user("carol")
+    data = {"kind": "plan", "title": plan.title, "period_start": 2021, "period_end": 2026, "number_suffix": "KH-SCT"}
+    assert client.post(f"/plans/{plan.pk}/edit/", data).status_code == 302
+    assert Deadline.objects.get(rule=rule, year=2026).due_date == datetime.date(2026, 12, 5)
+
+
 def test_a_period_ending_before_it_starts_is_refused_in_vietnamese(as_user, plan):
     response = as_user("carol").post(
         f"/plans/{plan.pk}/edit/", {"kind": "plan", "title": "X", "period_start": 2025, "period_end": 2021}
