@@ -119,6 +119,19 @@ def save_reporting_rule(rule, form=None):
 
 
 @transaction.atomic
+def delete_task(task):
+    """Delete a task with its history; its evidence files leave the disk once the deletion is committed."""
+    files = [(e.file.storage, e.file.name) for e in Evidence.objects.filter(update__task=task)]
+    task.delete()
+
+    def remove_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+@transaction.atomic
 def save_plan(form):
     """Save a plan's fields; a changed period brings the deadlines of its reporting rules along."""
     plan = form.save()

@@ -415,7 +415,7 @@ def task_delete(request, pk):
     task = access.get_task_for(request.user, pk)
     plan = access.get_plan_for(request.user, task.plan_id, "edit")
     if request.method == "POST":
-        task.delete()
+        services.delete_task(task)
         messages.success(request, _("Đã xóa nhiệm vụ."))
         return redirect("plans:plan_detail", pk=plan.pk)
     return render(request, "plans/confirm_delete.html", {"object": task, "plan": plan})

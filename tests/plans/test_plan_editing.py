@@ -3,11 +3,15 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators.models import Goal, SubIndex, Target
 from plans.models import Section, Task
+from plans.services import update_task
 from reporting.models import Deadline, ReportingRule
-from tests.factories import ReportingRuleFactory, TargetFactory
+from tests.factories import ReportingRuleFactory, TargetFactory, UnitFactory
+
+from .conftest import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +84,18 @@ def test_focal_office_adds_edits_and_deletes_a_task(as_user, plan, task, org, pe
     assert not Task.objects.filter(pk=new.pk).exists()
 
 
+def test_deleting_a_task_removes_its_evidence_files(
+    as_user, task, people, private_media, django_capture_on_commit_callbacks
+):
+    upload = SimpleUploadedFile("bien-ban.pdf", PDF_BYTES)
+    update = update_task(task, by=people["alice"], status="in_progress", progress=10, files=[upload])
+    stored = private_media / update.evidence.get().file.name
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert as_user("carol").post(f"/tasks/{task.pk}/delete/").status_code == 302
+    assert not stored.exists()
+
+
 def test_a_one_off_task_needs_a_due_date_and_what_was_typed_stays(as_user, plan, org):
     response = as_user("carol").post(
         f"/plans/{plan.pk}/tasks/new/", {"title": "Việc một lần", "lead_unit": org["qltm"].pk, "timeframe": "once"}
@@ -90,8 +106,6 @@ def test_a_one_off_task_needs_a_due_date_and_what_was_typed_stays(as_user, plan,
 
 
 def test_lead_unit_of_another_province_tree_is_refused(as_user, plan, org, other_plan):
-    from tests.factories import UnitFactory
-
     foreign = UnitFactory(code="HUE-SCT", name="Sở Công Thương Huế", kind="department")
     response = as_user("carol").post(
         f"/plans/{plan.pk}/tasks/new/", {"title": "X", "lead_unit": foreign.pk, "timeframe": "regular"}
