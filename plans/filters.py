@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import SubIndex
 
+from .forms import DayMonthYearInput
 from .models import Plan, Task
 
 
@@ -24,7 +25,7 @@ class TaskFilter(django_filters.FilterSet):
         label=_("Hạn trước ngày"),
         field_name="due_date",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayMonthYearInput(),
     )
     overdue = django_filters.BooleanFilter(
         label=_("Chỉ việc quá hạn"), method="only_overdue", widget=forms.CheckboxInput

@@ -39,6 +39,16 @@ CONTENT_TYPES = {
 }
 
 
+class DayMonthYearInput(forms.DateInput):
+    """A text date field in dd/mm/yyyy whatever the browser's locale (a native date picker follows the OS)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})},
+            format="%d/%m/%Y",
+        )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -185,7 +195,7 @@ class PlanForm(forms.ModelForm):
             "is_public",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DayMonthYearInput(),
             "title": forms.Textarea(attrs={"rows": 2}),
             "recipients": forms.Textarea(attrs={"rows": 3}),
             "objectives": forms.Textarea(attrs={"rows": 4}),
@@ -243,7 +253,7 @@ class TaskForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "coordinating_text": forms.Textarea(attrs={"rows": 2}),
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_date": DayMonthYearInput(),
             "coordinating_units": forms.SelectMultiple(attrs={"size": 8}),
         }
 

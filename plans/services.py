@@ -5,6 +5,7 @@ import hashlib
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
@@ -44,6 +45,7 @@ def update_task(task, *, by, status, progress, note="", files=(), version=None):
         progress=progress,
         result_note=note or F("result_note"),
         version=F("version") + 1,
+        updated_at=timezone.now(),  # update() skips auto_now
     )
     if not claimed:
         fresh = Task.objects.get(pk=task.pk)
@@ -97,7 +99,7 @@ def assign_task(task, *, by, users, note=""):
                 body=note,
                 url=url,
             )
-    Task.objects.filter(pk=task.pk).update(version=F("version") + 1)
+    Task.objects.filter(pk=task.pk).update(version=F("version") + 1, updated_at=timezone.now())
     return update
 
 
@@ -114,6 +116,29 @@ def save_reporting_rule(rule, form=None):
             Deadline.objects.filter(pk=deadline.pk).update(due_date=due, period_start=start, period_end=end)
     rule.deadlines.exclude(year__in=list(rule.plan.years)).filter(submissions__isnull=True).delete()
     return rule
+
+
+@transaction.atomic
+def delete_task(task):
+    """Delete a task with its history; its evidence files leave the disk once the deletion is committed."""
+    files = [(e.file.storage, e.file.name) for e in Evidence.objects.filter(update__task=task)]
+    task.delete()
+
+    def remove_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+@transaction.atomic
+def save_plan(form):
+    """Save a plan's fields; a changed period brings the deadlines of its reporting rules along."""
+    plan = form.save()
+    if {"period_start", "period_end"} & set(form.changed_data):
+        for rule in plan.reporting_rules.all():
+            save_reporting_rule(rule)
+    return plan
 
 
 @transaction.atomic

@@ -79,6 +79,7 @@ def my_tasks(request):
             "total": sum(counts.values()),
             "overdue_count": overdue_count,
             "scope": scope,
+            "filtering": any(request.GET.get(k) for k in ("q", "plan", "subindex", "status", "due_before", "overdue")),
             "today": today,
             "query": _query_without_page(request),
         },
@@ -350,7 +351,7 @@ def plan_edit(request, pk):
     plan = access.get_plan_for(request.user, pk, "edit")
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_plan(form)
         messages.success(request, _("Đã lưu kế hoạch."))
         return redirect("plans:plan_detail", pk=plan.pk)
     return _edit_page(request, form, _("Sửa thông tin kế hoạch"), plan)
@@ -414,7 +415,7 @@ def task_delete(request, pk):
     task = access.get_task_for(request.user, pk)
     plan = access.get_plan_for(request.user, task.plan_id, "edit")
     if request.method == "POST":
-        task.delete()
+        services.delete_task(task)
         messages.success(request, _("Đã xóa nhiệm vụ."))
         return redirect("plans:plan_detail", pk=plan.pk)
     return render(request, "plans/confirm_delete.html", {"object": task, "plan": plan})

@@ -215,7 +215,9 @@ def test_url_answers_each_role_as_it_should(client, world, people, route, name, 
                     failures.append((who, side, url, status))
                 if params and side == "ours" and who == "eve" and status == 200:
                     failures.append((who, side, url, status, "the outsider opened our object"))
-            if status == 200 and not getattr(response, "streaming", False):
+            content_type = response.get("Content-Type", "")
+            textual = content_type.startswith(("text/", "application/json"))
+            if status == 200 and textual and not getattr(response, "streaming", False):
                 page = response.content.decode()
                 for marker in _forbidden_markers(who, world):
                     if marker in page:

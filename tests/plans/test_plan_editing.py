@@ -3,11 +3,15 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators.models import Goal, SubIndex, Target
 from plans.models import Section, Task
+from plans.services import update_task
 from reporting.models import Deadline, ReportingRule
-from tests.factories import ReportingRuleFactory, TargetFactory
+from tests.factories import ReportingRuleFactory, TargetFactory, UnitFactory
+
+from .conftest import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +25,16 @@ def test_focal_office_edits_the_plan(as_user, plan):
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.title == "Kế hoạch nâng cao CSTP 8 (sửa đổi)"
+
+
+def test_a_longer_period_brings_the_deadlines_of_the_new_year(as_user, plan, org):
+    rule = ReportingRuleFactory(plan=plan, to_unit=org["khtcth"], day=5, month=12)
+    for year in plan.years:
+        rule.deadline_for(year)
+    client = as_user("carol")
+    data = {"kind": "plan", "title": plan.title, "period_start": 2021, "period_end": 2026, "number_suffix": "KH-SCT"}
+    assert client.post(f"/plans/{plan.pk}/edit/", data).status_code == 302
+    assert Deadline.objects.get(rule=rule, year=2026).due_date == datetime.date(2026, 12, 5)
 
 
 def test_a_period_ending_before_it_starts_is_refused_in_vietnamese(as_user, plan):
@@ -70,6 +84,18 @@ def test_focal_office_adds_edits_and_deletes_a_task(as_user, plan, task, org, pe
     assert not Task.objects.filter(pk=new.pk).exists()
 
 
+def test_deleting_a_task_removes_its_evidence_files(
+    as_user, task, people, private_media, django_capture_on_commit_callbacks
+):
+    upload = SimpleUploadedFile("bien-ban.pdf", PDF_BYTES)
+    update = update_task(task, by=people["alice"], status="in_progress", progress=10, files=[upload])
+    stored = private_media / update.evidence.get().file.name
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert as_user("carol").post(f"/tasks/{task.pk}/delete/").status_code == 302
+    assert not stored.exists()
+
+
 def test_a_one_off_task_needs_a_due_date_and_what_was_typed_stays(as_user, plan, org):
     response = as_user("carol").post(
         f"/plans/{plan.pk}/tasks/new/", {"title": "Việc một lần", "lead_unit": org["qltm"].pk, "timeframe": "once"}
@@ -80,8 +106,6 @@ def test_a_one_off_task_needs_a_due_date_and_what_was_typed_stays(as_user, plan,
 
 
 def test_lead_unit_of_another_province_tree_is_refused(as_user, plan, org, other_plan):
-    from tests.factories import UnitFactory
-
     foreign = UnitFactory(code="HUE-SCT", name="Sở Công Thương Huế", kind="department")
     response = as_user("carol").post(
         f"/plans/{plan.pk}/tasks/new/", {"title": "X", "lead_unit": foreign.pk, "timeframe": "regular"}
