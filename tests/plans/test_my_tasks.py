@@ -138,9 +138,8 @@ def test_query_count_does_not_grow_with_the_rows(as_user, plan, org, people, row
     _tasks(rows, plan, org, people)
     client = as_user("alice")
     client.get("/tasks/")  # warm the session and caches
-    # session, user, unit, unread notifications (navbar); plans of the filter; counts; overdue; page count;
-    # page; coordinating units
-    with django_assert_num_queries(12):
+    # session, user, unit; plans of the filter; counts; overdue; page count; page; coordinating units
+    with django_assert_num_queries(11):
         response = client.get("/tasks/?o=due")
     assert response.status_code == 200
     assert len(response.context["tasks"]) == min(rows, 25)

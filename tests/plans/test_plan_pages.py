@@ -93,7 +93,7 @@ def test_plan_page_query_count_does_not_grow_with_tasks(as_user, plan, org, rows
         t.coordinating_units.add(org["khtcth"])
     client = as_user("alice")
     client.get(f"/plans/{plan.pk}/")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         assert client.get(f"/plans/{plan.pk}/").status_code == 200
 
 
@@ -103,5 +103,5 @@ def test_plan_list_query_count_does_not_grow_with_plans(as_user, org, rows, djan
         TaskFactory(plan=PlanFactory(issuer=org["sct"]), lead_unit=org["qltm"])
     client = as_user("alice")
     client.get("/plans/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get("/plans/").status_code == 200
