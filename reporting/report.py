@@ -148,7 +148,9 @@ def _subtitle(title, year):
     if text.lower().startswith("báo cáo "):
         text = text[len("báo cáo ") :]
         text = text[:1].upper() + text[1:]
-    return text if str(year) in text else f"{text} năm {year}"
+    if str(year) in text:
+        return text
+    return f"{text} {year}" if text.endswith(" năm") else f"{text} năm {year}"
 
 
 def _period(deadline):
@@ -172,7 +174,8 @@ def _common(deadline, issuer, number, date, recipients, signer_title, signer_nam
                 with_proposals.append({"unit": u["name"], "text": f"{r['task']}: {r['proposals']}"})
     return {
         "governing_body": _upper(issuer.parent, short=True) if issuer and issuer.parent_id else "",
-        "issuer": _upper(issuer),
+        # Under its governing body an issuer goes by its short name: "UBND TỈNH QUẢNG NGÃI / SỞ CÔNG THƯƠNG".
+        "issuer": _upper(issuer, short=bool(issuer and issuer.parent_id)),
         "issuer_name": issuer.name if issuer else "",
         "number": number,
         "place": plan.place or issuer_place,
