@@ -179,3 +179,11 @@ def test_focal_office_sees_the_deadlines_it_tracks(client, deadline, people):
     with time_machine.travel(at(2025, 11, 3), tick=False):
         page = client.get(reverse("reporting:my_reports")).content.decode()
     assert reverse("reporting:tracker", args=[deadline.pk]) in page
+
+
+def test_officials_see_their_units_deadlines_to_read_not_to_fill(client, deadline, unit_tasks, org, people):
+    client.force_login(people["alice"])
+    with time_machine.travel(at(2025, 11, 3), tick=False):
+        page = client.get(reverse("reporting:my_reports")).content.decode()
+    assert url(deadline, org["qltm"]) in page
+    assert "Soạn báo cáo" not in page
