@@ -4,6 +4,9 @@
 return plain data (str, int, date, lists and dicts). `render_pdf`, `render_xlsx` and `render_docx`
 turn that data into bytes and never query the database, so the same context renders the same
 document in every format (Oscar's ReportGenerator with its formatters does the same).
+
+The text of the documents is Vietnamese whatever the reader's interface language: it is an official
+document of a Vietnamese agency (Nghị định 30/2020/NĐ-CP), so it is not marked for translation.
 """
 
 import datetime
