@@ -54,6 +54,10 @@ class ReportingRule(models.Model):
     def __str__(self):
         return f"{self.title} – {_('trước ngày')} {self.day:02d}/{self.month:02d}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.sync_deadlines()
+
     def due_date(self, year):
         return datetime.date(year, self.month, self.day)
 
@@ -125,10 +129,6 @@ class ReportingRule(models.Model):
                 kind__in=[Unit.Kind.GROUP, Unit.Kind.ENTERPRISE]
             )
         return units.exclude(pk=self.to_unit_id).distinct().order_by("path")
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.sync_deadlines()
 
     def sync_deadlines(self, on=None):
         """After the plan's rule changes, move the deadlines still to come that no unit has reported on yet."""
