@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Deadline, ReportingRule, Submission
+from .models import Deadline, RenderedReport, ReportingRule, Submission, SubmissionRow
 
 
 @admin.register(ReportingRule)
@@ -20,9 +20,23 @@ class DeadlineAdmin(admin.ModelAdmin):
     date_hierarchy = "due_date"
 
 
+class SubmissionRowInline(admin.TabularInline):
+    model = SubmissionRow
+    extra = 0
+    raw_id_fields = ["task"]
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = ["unit", "deadline", "status", "submitted_at", "submitted_by"]
     list_filter = ["status", "deadline__year", "deadline__rule__plan"]
     search_fields = ["unit__name", "summary"]
     autocomplete_fields = ["unit", "deadline"]
+    inlines = [SubmissionRowInline]
+
+
+@admin.register(RenderedReport)
+class RenderedReportAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "submission", "format", "version", "status", "progress", "created_at", "created_by"]
+    list_filter = ["format", "status"]
+    raw_id_fields = ["deadline", "submission", "created_by"]

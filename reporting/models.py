@@ -54,6 +54,10 @@ class ReportingRule(models.Model):
     def __str__(self):
         return f"{self.title} – {_('trước ngày')} {self.day:02d}/{self.month:02d}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.sync_deadlines()
+
     def due_date(self, year):
         return datetime.date(year, self.month, self.day)
 
@@ -125,6 +129,16 @@ class ReportingRule(models.Model):
                 kind__in=[Unit.Kind.GROUP, Unit.Kind.ENTERPRISE]
             )
         return units.exclude(pk=self.to_unit_id).distinct().order_by("path")
+
+    def sync_deadlines(self, on=None):
+        """After the plan's rule changes, move the deadlines still to come that no unit has reported on yet."""
+        on = on or timezone.localdate()
+        done = [Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]
+        for deadline in self.deadlines.filter(due_date__gte=on).exclude(submissions__status__in=done):
+            start, end = self.period_for(deadline.year)
+            due = self.due_date(deadline.year)
+            if (deadline.due_date, deadline.period_start, deadline.period_end) != (due, start, end):
+                Deadline.objects.filter(pk=deadline.pk).update(due_date=due, period_start=start, period_end=end)
 
     def deadline_for(self, year):
         """The dated deadline of `year` (created once, then found)."""

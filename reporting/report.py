@@ -4,6 +4,9 @@
 return plain data (str, int, date, lists and dicts). `render_pdf`, `render_xlsx` and `render_docx`
 turn that data into bytes and never query the database, so the same context renders the same
 document in every format (Oscar's ReportGenerator with its formatters does the same).
+
+The text of the documents is Vietnamese whatever the reader's interface language: it is an official
+document of a Vietnamese agency (Nghị định 30/2020/NĐ-CP), so it is not marked for translation.
 """
 
 import datetime
@@ -148,7 +151,9 @@ def _subtitle(title, year):
     if text.lower().startswith("báo cáo "):
         text = text[len("báo cáo ") :]
         text = text[:1].upper() + text[1:]
-    return text if str(year) in text else f"{text} năm {year}"
+    if str(year) in text:
+        return text
+    return f"{text} {year}" if text.endswith(" năm") else f"{text} năm {year}"
 
 
 def _period(deadline):
@@ -172,7 +177,8 @@ def _common(deadline, issuer, number, date, recipients, signer_title, signer_nam
                 with_proposals.append({"unit": u["name"], "text": f"{r['task']}: {r['proposals']}"})
     return {
         "governing_body": _upper(issuer.parent, short=True) if issuer and issuer.parent_id else "",
-        "issuer": _upper(issuer),
+        # Under its governing body an issuer goes by its short name: "UBND TỈNH QUẢNG NGÃI / SỞ CÔNG THƯƠNG".
+        "issuer": _upper(issuer, short=bool(issuer and issuer.parent_id)),
         "issuer_name": issuer.name if issuer else "",
         "number": number,
         "place": plan.place or issuer_place,
@@ -339,6 +345,12 @@ def render_xlsx(context, progress=_noop):
                 if c in date_cols and isinstance(value, datetime.date):
                     cell.number_format = "DD/MM/YYYY"
         ws.freeze_panes = ws.cell(row=top + 1, column=1)
+        ws.print_title_rows = f"{top}:{top}"
+        # Printed on A4 landscape, one page wide, the header row repeated on every page.
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     def heading(ws, lines):
         for i, line in enumerate(lines, start=1):
@@ -381,7 +393,6 @@ def render_xlsx(context, progress=_noop):
         [6, 36, 22, 13, 12, 12, 50, 40, 40],
         date_cols=(4,),
     )
-    ws.print_title_rows = f"{top}:{top}"
     if context["targets"]:
         wt = wb.create_sheet("Mục tiêu")
         t_top = heading(wt, ["Kết quả thực hiện các mục tiêu"])
@@ -499,11 +510,19 @@ def render_docx(context, progress=_noop):
         set_font(run, kwargs.get("size", 13))
         return p
 
+    def fix_widths(table, widths):
+        """Word reads the cells' widths, LibreOffice the table grid: set both, and no autofit."""
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Mm(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Mm(width)
+
     center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
     head = doc.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right_cell = head.rows[0].cells
-    left.width, right_cell.width = Mm(70), Mm(95)
     first_para(left, context["governing_body"], size=13)
     para(context["issuer"], bold=True, align=center, cell=left)
     para("–––––––", align=center, cell=left)
@@ -512,6 +531,7 @@ def render_docx(context, progress=_noop):
     para(context["motto"], bold=True, align=center, cell=right_cell, size=13)
     para("–––––––––––––––––", align=center, cell=right_cell)
     para(context["place_date"], italic=True, align=center, cell=right_cell)
+    fix_widths(head, [65, 100])
     para()
     para(context["title"], bold=True, align=center, size=14)
     para(context["subtitle"], bold=True, align=center, size=14)
@@ -522,16 +542,15 @@ def render_docx(context, progress=_noop):
     def grid(headers, rows, widths):
         table = doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
-        for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
-            cell.width = Mm(width)
+        for cell, text in zip(table.rows[0].cells, headers, strict=True):
             first_para(cell, text, bold=True, size=12)
         for values in rows:
             cells = table.add_row().cells
-            for cell, value, width in zip(cells, values, widths, strict=True):
-                cell.width = Mm(width)
+            for cell, value in zip(cells, values, strict=True):
                 if isinstance(value, datetime.date):
                     value = f"{value:%d/%m/%Y}"
                 first_para(cell, "" if value is None else str(value), align=WD_ALIGN_PARAGRAPH.LEFT, size=12)
+        fix_widths(table, widths)
         return table
 
     number = 0
@@ -587,15 +606,16 @@ def render_docx(context, progress=_noop):
     para(f"Trên đây là báo cáo của {context['issuer_name']}./.", align=justify, first_indent=True)
     foot = doc.add_table(rows=1, cols=2)
     recv, sign = foot.rows[0].cells
-    recv.width, sign.width = Mm(80), Mm(85)
     p = first_para(recv, "Nơi nhận:", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
     p.runs[0].italic = True
-    for line in context["recipients"]:
-        para(f"- {line};", align=WD_ALIGN_PARAGRAPH.LEFT, size=11, cell=recv)
+    for i, line in enumerate(context["recipients"], start=1):
+        end = "." if i == len(context["recipients"]) else ";"
+        para(f"- {line}{end}", align=WD_ALIGN_PARAGRAPH.LEFT, size=11, cell=recv)
     first_para(sign, context["signer_title"], bold=True, size=13)
     for _ in range(3):
         para("", cell=sign)
     para(context["signer_name"], bold=True, align=center, cell=sign)
+    fix_widths(foot, [80, 85])
     buffer = io.BytesIO()
     doc.save(buffer)
     progress(100)

@@ -61,7 +61,13 @@ def my_reports(request):
     return render(
         request,
         "reporting/submission_list.html",
-        {"owed": owed, "tracked": tracked, "today": today, "unit": unit},
+        {
+            "owed": owed,
+            "tracked": tracked,
+            "today": today,
+            "unit": unit,
+            "may_fill": user.role == User.Role.UNIT_HEAD or user.is_admin_role,
+        },
     )
 
 

@@ -134,3 +134,19 @@ def test_half_given_period_override_is_rejected(plan, org):
     rule = ReportingRuleFactory.build(plan=plan, day=15, month=11, to_unit=org["khtcth"], period_start_day=1)
     with pytest.raises(ValidationError, match="Kỳ báo cáo riêng"):
         rule.clean()
+
+
+def test_changing_a_rule_moves_the_deadlines_to_come_but_not_those_reported_on(plan, org, board_rules):
+    import time_machine
+
+    rule, _ = board_rules
+    with time_machine.travel(datetime.date(2025, 1, 10), tick=False):
+        reported = rule.deadline_for(2025)
+        SubmissionFactory(deadline=reported, unit=org["qltm"], status=Submission.Status.SUBMITTED)
+        to_come = rule.deadline_for(2026)
+        rule.day, rule.month = 20, 11
+        rule.save()
+    to_come.refresh_from_db()
+    reported.refresh_from_db()
+    assert (to_come.due_date, to_come.period_end) == (datetime.date(2026, 11, 20), datetime.date(2026, 11, 19))
+    assert reported.due_date == datetime.date(2025, 11, 15)

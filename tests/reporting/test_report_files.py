@@ -121,6 +121,7 @@ def test_excel_has_a_summary_and_one_sheet_per_unit_with_dates_and_no_formulas(c
     assert trade.freeze_panes is not None
     assert "@Hỗ trợ 15 doanh nghiệp đăng ký nhãn hiệu" in cells and "+Tăng kinh phí" in cells
     assert cells["+Tăng kinh phí"].data_type == "s"
+    assert cells["+Tăng kinh phí"].quotePrefix  # Excel keeps it as text when the cell is edited
     assert cells["Tăng số lượng hội chợ thương mại"].alignment.wrap_text
     not_reported = next(row[2].value for row in summary.iter_rows() if row[1].value and "Khuyến công" in row[1].value)
     assert "chưa báo cáo" in not_reported.lower()

@@ -179,3 +179,33 @@ def test_focal_office_sees_the_deadlines_it_tracks(client, deadline, people):
     with time_machine.travel(at(2025, 11, 3), tick=False):
         page = client.get(reverse("reporting:my_reports")).content.decode()
     assert reverse("reporting:tracker", args=[deadline.pk]) in page
+
+
+def test_officials_see_their_units_deadlines_to_read_not_to_fill(client, deadline, unit_tasks, org, people):
+    client.force_login(people["alice"])
+    with time_machine.travel(at(2025, 11, 3), tick=False):
+        page = client.get(reverse("reporting:my_reports")).content.decode()
+    assert url(deadline, org["qltm"]) in page
+    assert "Soạn báo cáo" not in page
+
+
+def test_form_query_count_does_not_grow_with_the_rows(bob_client, deadline, org, django_assert_num_queries):
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import TaskFactory
+
+    page = url(deadline, org["qltm"])
+    TaskFactory(plan=deadline.rule.plan, lead_unit=org["qltm"])
+    bob_client.get(page)  # creates the draft
+    reset_queries()  # each request resets the log; counting must start from an empty one
+    with CaptureQueriesContext(connection) as small:
+        bob_client.get(page)
+    n_small = len(small.captured_queries)  # read now: the next request empties the log
+    for _ in range(25):
+        TaskFactory(plan=deadline.rule.plan, lead_unit=org["qltm"])
+    bob_client.get(page)  # adds the rows of the new tasks
+    reset_queries()
+    with django_assert_num_queries(n_small):
+        response = bob_client.get(page)
+    assert response.content.decode().count("<fieldset") == 26
