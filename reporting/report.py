@@ -10,13 +10,14 @@ document of a Vietnamese agency (Nghị định 30/2020/NĐ-CP), so it is not ma
 """
 
 import datetime
+import functools
 import io
 from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
 
 from plans.models import Task
@@ -91,7 +92,7 @@ def _targets(plan, year):
                     f"{_num(r.score)} điểm, hạng {r.rank_display}" if r.score is not None else f"hạng {r.rank_display}"
                     for r in results
                 )
-                or _g("Chưa công bố"),
+                or _g("chưa công bố").capitalize(),
                 "verdict": str(verdict.label),
                 "verdict_state": verdict.state,
                 "reasons": " ".join(str(r) for r in verdict.reasons),
@@ -211,6 +212,18 @@ def _common(deadline, issuer, number, date, recipients, signer_title, signer_nam
     }
 
 
+def in_vietnamese(func):
+    """The report to the province is a Vietnamese document whatever language the caller runs in."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override("vi"):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@in_vietnamese
 def build_consolidated_context(deadline, on=None):
     """Plain data of the consolidated report: accepted submissions, and the units that have not reported."""
     rule = deadline.rule
@@ -247,6 +260,7 @@ def build_consolidated_context(deadline, on=None):
     return context
 
 
+@in_vietnamese
 def build_unit_context(submission, on=None):
     """Plain data of one unit's report, whatever its status (the unit exports its own draft too)."""
     deadline = submission.deadline
@@ -629,5 +643,6 @@ def _roman(n):
 FORMATTERS = {"pdf": render_pdf, "xlsx": render_xlsx, "docx": render_docx}
 
 
+@in_vietnamese
 def render(context, fmt, progress=_noop):
     return FORMATTERS[fmt](context, progress)

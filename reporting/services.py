@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from accounts.models import User
 from notifications.services import notify
@@ -76,7 +76,7 @@ def save_draft(submission, by, fields=None, rows=None):
     """Save the free text and the rows (`{row_id: {field: value}}`) of an editable report."""
     locked = _locked(submission)
     if not locked.is_editable:
-        raise ValidationError(_g("Báo cáo đã gửi, không thể sửa. Đề nghị đơn vị đầu mối trả lại nếu cần sửa."))
+        raise ValidationError(gettext("Báo cáo đã gửi, không thể sửa. Đề nghị đơn vị đầu mối trả lại nếu cần sửa."))
     for name, value in (fields or {}).items():
         if name in ("summary", "difficulties", "proposals"):
             setattr(locked, name, value)
@@ -95,7 +95,7 @@ def save_draft(submission, by, fields=None, rows=None):
 def submit_report(submission, by):
     locked = _locked(submission)
     if not locked.is_editable:
-        raise ValidationError(_g("Báo cáo này đã được gửi."))
+        raise ValidationError(gettext("Báo cáo này đã được gửi."))
     locked.status = Submission.Status.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.submitted_by = by
@@ -105,7 +105,7 @@ def submit_report(submission, by):
     for user in User.objects.filter(
         role=User.Role.FOCAL, is_active=True, unit__path__startswith=deadline.rule.to_unit.path
     ):
-        title = _g("%(unit)s đã gửi báo cáo: %(title)s") % {"unit": locked.unit, "title": deadline.rule.title}
+        title = gettext("%(unit)s đã gửi báo cáo: %(title)s") % {"unit": locked.unit, "title": deadline.rule.title}
         notify(user, title, url=url)
     submission.refresh_from_db()
     return submission
@@ -115,10 +115,10 @@ def submit_report(submission, by):
 def return_report(submission, by, reason):
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_g("Vui lòng nêu lý do trả lại báo cáo."))
+        raise ValidationError(gettext("Vui lòng nêu lý do trả lại báo cáo."))
     locked = _locked(submission)
     if not locked.can_be_returned:
-        raise ValidationError(_g("Chỉ trả lại được báo cáo đã gửi."))
+        raise ValidationError(gettext("Chỉ trả lại được báo cáo đã gửi."))
     locked.status = Submission.Status.RETURNED
     locked.returned_reason = reason
     locked.reviewed_at = timezone.now()
@@ -129,7 +129,7 @@ def return_report(submission, by, reason):
     recipients = set(User.objects.filter(role=User.Role.UNIT_HEAD, is_active=True, unit=locked.unit))
     if locked.submitted_by and locked.submitted_by.is_active:
         recipients.add(locked.submitted_by)
-    title = _g("Báo cáo bị trả lại: %(title)s") % {"title": deadline.rule.title}
+    title = gettext("Báo cáo bị trả lại: %(title)s") % {"title": deadline.rule.title}
     for user in sorted(recipients, key=lambda u: u.pk):
         notify(
             user,
@@ -149,7 +149,7 @@ def return_report(submission, by, reason):
 def accept_report(submission, by):
     locked = _locked(submission)
     if not locked.can_be_reviewed:
-        raise ValidationError(_g("Chỉ tiếp nhận được báo cáo đã gửi."))
+        raise ValidationError(gettext("Chỉ tiếp nhận được báo cáo đã gửi."))
     locked.status = Submission.Status.ACCEPTED
     locked.reviewed_at = timezone.now()
     locked.reviewed_by = by

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Unit, User
@@ -107,9 +107,9 @@ def deadline_settings(request, pk):
     form = DeadlineReportForm(request.POST, instance=deadline)
     if form.is_valid():
         form.save()
-        messages.success(request, _g("Đã lưu thông tin báo cáo tổng hợp."))
+        messages.success(request, gettext("Đã lưu thông tin báo cáo tổng hợp."))
     else:
-        messages.error(request, _g("Thông tin báo cáo tổng hợp không hợp lệ: %s") % form.errors.as_text())
+        messages.error(request, gettext("Thông tin báo cáo tổng hợp không hợp lệ: %s") % form.errors.as_text())
     return redirect("reporting:tracker", deadline.pk)
 
 
@@ -128,7 +128,9 @@ def submission(request, pk, unit_pk):
     formset = SubmissionRowFormSet(queryset=rows, prefix="rows") if editable else None
     if request.method == "POST":
         if not editable:
-            messages.error(request, _g("Báo cáo đã gửi, không thể sửa. Đề nghị đơn vị đầu mối trả lại nếu cần sửa."))
+            messages.error(
+                request, gettext("Báo cáo đã gửi, không thể sửa. Đề nghị đơn vị đầu mối trả lại nếu cần sửa.")
+            )
             return redirect("reporting:submission", deadline.pk, unit.pk)
         form = SubmissionForm(request.POST, instance=sub)
         formset = SubmissionRowFormSet(request.POST, queryset=rows, prefix="rows")
@@ -140,13 +142,13 @@ def submission(request, pk, unit_pk):
                 services.save_draft(sub, user, form.cleaned_data, row_data)
                 if "submit" in request.POST:
                     services.submit_report(sub, user)
-                    messages.success(request, _g("Đã gửi báo cáo đến %s.") % deadline.rule.to_unit)
+                    messages.success(request, gettext("Đã gửi báo cáo đến %s.") % deadline.rule.to_unit)
                 else:
-                    messages.success(request, _g("Đã lưu bản nháp."))
+                    messages.success(request, gettext("Đã lưu bản nháp."))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             return redirect("reporting:submission", deadline.pk, unit.pk)
-        messages.error(request, _g("Vui lòng kiểm tra các ô được đánh dấu; nội dung đã nhập vẫn được giữ nguyên."))
+        messages.error(request, gettext("Vui lòng kiểm tra các ô được đánh dấu; nội dung đã nhập vẫn được giữ nguyên."))
     renders = list(RenderedReport.objects.filter(submission=sub).select_related("created_by")) if sub and sub.pk else []
     return render(
         request,
@@ -184,11 +186,11 @@ def submission_return(request, pk):
     sub = get_submission_for(request.user, pk, "review")
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _g("Vui lòng nêu lý do trả lại báo cáo."))
+        messages.error(request, gettext("Vui lòng nêu lý do trả lại báo cáo."))
         return _back(request, sub)
     try:
         services.return_report(sub, request.user, form.cleaned_data["reason"])
-        messages.success(request, _g("Đã trả lại báo cáo của %s.") % sub.unit)
+        messages.success(request, gettext("Đã trả lại báo cáo của %s.") % sub.unit)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return _back(request, sub)
@@ -200,7 +202,7 @@ def submission_accept(request, pk):
     sub = get_submission_for(request.user, pk, "review")
     try:
         services.accept_report(sub, request.user)
-        messages.success(request, _g("Đã tiếp nhận báo cáo của %s.") % sub.unit)
+        messages.success(request, gettext("Đã tiếp nhận báo cáo của %s.") % sub.unit)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return _back(request, sub)
@@ -209,7 +211,7 @@ def submission_accept(request, pk):
 def _render_response(request, rendered, fallback_url):
     if request.htmx:
         return render(request, "reporting/partials/rendered_row.html", {"r": rendered})
-    messages.info(request, _g("Đang tạo tệp báo cáo; tệp sẽ có trong danh sách khi hoàn tất."))
+    messages.info(request, gettext("Đang tạo tệp báo cáo; tệp sẽ có trong danh sách khi hoàn tất."))
     return redirect(fallback_url)
 
 
@@ -219,7 +221,7 @@ def render_consolidated(request, pk):
     deadline = get_deadline_for(request.user, pk, "manage")
     form = RenderForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _g("Định dạng không hợp lệ."))
+        messages.error(request, gettext("Định dạng không hợp lệ."))
         return redirect("reporting:tracker", deadline.pk)
     rendered = services.request_render(deadline, form.cleaned_data["format"], by=request.user)
     rendered.refresh_from_db()
@@ -234,7 +236,7 @@ def render_unit(request, pk, unit_pk):
     form = RenderForm(request.POST)
     url = reverse("reporting:submission", args=[deadline.pk, unit.pk])
     if sub is None or not form.is_valid():
-        messages.error(request, _g("Chưa có báo cáo để xuất."))
+        messages.error(request, gettext("Chưa có báo cáo để xuất."))
         return redirect(url)
     rendered = services.request_render(deadline, form.cleaned_data["format"], by=request.user, submission=sub)
     rendered.refresh_from_db()

@@ -185,3 +185,14 @@ def test_unit_export_shows_its_own_report_with_the_division_as_issuer(deadline, 
     assert context["recipients"][0] == "Phòng Kế hoạch – Tài chính – Tổng hợp"
     text = subprocess.run(["pdftotext", "-", "-"], input=render_pdf(context), capture_output=True, check=True)
     assert "Tăng số lượng hội chợ thương mại" in " ".join(text.stdout.decode().split())
+
+
+def test_report_is_the_same_vietnamese_document_from_an_english_session(consolidated, deadline):
+    from django.utils import translation
+
+    context, _files = consolidated
+    with translation.override("en"):
+        english_session = build_consolidated_context(deadline)
+    for key in ("generated_at",):
+        english_session.pop(key), context.pop(key)
+    assert str(english_session) == str(context)
