@@ -179,9 +179,7 @@ def target_rows(plan, year):
                 t.baseline_score if t.baseline_score is not None else (base or {}).get("score"),
                 t.baseline_out_of or (base or {}).get("out_of"),
             )
-            verdict = (
-                t.verdict(result=result, baseline=baseline) if result else t.verdict(result=None, baseline=baseline)
-            )
+            verdict = t.verdict(results=[result], baseline=baseline)
         else:
             result, baseline = None, t.baseline()
             verdict = t.verdict()
@@ -250,7 +248,7 @@ def what_if(province, subindex_number=None, new_score=None, year=None):
         "new_score": new_score,
     }
     if subindex_number in weights and new_score is not None:
-        changed = dict(scores, **{subindex_number: new_score})
+        changed = {**scores, subindex_number: new_score}
         out["old_score"] = scores[subindex_number]
         out["new_total"] = weighted_total(changed, weights)
         out["gain"] = out["new_total"] - current
