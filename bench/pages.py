@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pci_bench python bench/pages.py [-n 30] [URL ...]
 
 URLs default to the dashboard, my tasks, a plan page, a task page and a report tracker;
-`<plan>`, `<task>` and `<deadline>` in a URL are replaced by ids of the scale data
+`<plan>`, `<plan_key>`, `<task>` and `<deadline>` in a URL are replaced by ids of the scale data
 (`manage.py generate_scale_data`). Each page is fetched as the leader, the focal office and
 an official, logged in through the login form; it prints median and p95 milliseconds and the
 SQL queries per request (X-Query-Count, sent when QUERY_COUNT_HEADER=1). A page that answers
@@ -40,15 +40,15 @@ def ids_from_database(env):
         "p = Plan.objects.filter(issuer=u.unit.agency).order_by('id').first();"
         "t = Task.objects.filter(plan=p, lead_unit=u.unit).order_by('id').first() or p.tasks.first();"
         "d = Deadline.objects.filter(rule__plan=p).order_by('-due_date').first();"
-        "print(p.pk, t.pk, d.pk if d else 0)"
+        "print(p.pk, t.pk, d.pk if d else 0, p.key)"
     )
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if out.returncode != 0:
         sys.exit(f"Không đọc được dữ liệu quy mô (đã chạy generate_scale_data chưa?):\n{out.stderr[-2000:]}")
-    plan, task, deadline = out.stdout.split()[-3:]
-    return {"plan": plan, "task": task, "deadline": deadline}
+    plan, task, deadline, key = out.stdout.split()[-4:]
+    return {"plan": plan, "task": task, "deadline": deadline, "plan_key": key}
 
 
 def free_port():

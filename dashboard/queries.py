@@ -457,7 +457,7 @@ def build_dashboard(user, filters, today=None, now=None):
             "data": [u["n"] for u in overdue_units[:15]],
         },
         "compliance": {
-            "labels": [f"{c['deadline'].rule.title[:40]} ({c['deadline'].due_date:%d/%m})" for c in compliance],
+            "labels": [f"{c['deadline'].due_date:%d/%m} · {c['deadline'].rule.title}" for c in compliance],
             "ids": [c["deadline"].pk for c in compliance],
             "on_time": [len(c["on_time"]) for c in compliance],
             "late": [len(c["late"]) for c in compliance],
