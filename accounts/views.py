@@ -1,11 +1,16 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect
 
-from plans.models import Plan
+from .models import User
 
 
 @login_required
 def home(request):
-    """Landing page after login; each role's workspace grows from here."""
-    plans = Plan.objects.tracked().visible_to(request.user).select_related("issuer")
-    return render(request, "accounts/home.html", {"plans": plans})
+    """Each role lands where its work is: officials and unit heads on their tasks, the focal office on the
+    plans it keeps, leadership and administrators on the list of plans (the dashboard lives at /dashboard/)."""
+    user = request.user
+    if user.is_admin_role or user.role == User.Role.LEADER:
+        return redirect("plans:plan_list")
+    if user.role == User.Role.FOCAL:
+        return redirect("/plans/?mine=1")
+    return redirect("plans:my_tasks")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -99,35 +99,39 @@ class Goal:
 
         k, v = self.kind, self.value
         if k == self.SCORE_GTE:
-            return _g("điểm ≥ %s") % _num(v)
+            return gettext("điểm ≥ %s") % _num(v)
         if k == self.SCORE_GT:
-            return _g("điểm > %s") % _num(v)
+            return gettext("điểm > %s") % _num(v)
         if k == self.SCORE_UP_BY:
-            return _g("tăng %s điểm") % _num(v)
+            return gettext("tăng %s điểm") % _num(v)
         if k == self.RANK_LTE:
-            return _g("xếp hạng ≤ %s") % _num(v)
+            return gettext("xếp hạng ≤ %s") % _num(v)
         if k == self.RANK_BAND:
             suffix = f"/{self.out_of}" if self.out_of else ""
-            return _g("xếp hạng %(low)s–%(high)s%(suffix)s") % {"low": self.low, "high": self.high, "suffix": suffix}
+            return gettext("xếp hạng %(low)s–%(high)s%(suffix)s") % {
+                "low": self.low,
+                "high": self.high,
+                "suffix": suffix,
+            }
         if k == self.RANK_UP_BY:
-            return _g("tăng %s bậc") % _num(v)
+            return gettext("tăng %s bậc") % _num(v)
         if k == self.RANK_IMPROVE:
-            return _g("nâng vị trí xếp hạng")
+            return gettext("nâng vị trí xếp hạng")
         if k == self.KEEP_RANK:
-            return _g("giữ vững xếp hạng")
+            return gettext("giữ vững xếp hạng")
         if k == self.TOP_IN_REGION:
-            size = _g(" (%s tỉnh)") % self.region_size if self.region_size else ""
-            return _g("top %(n)s vùng %(region)s%(size)s") % {"n": _num(v), "region": self.region, "size": size}
+            size = gettext(" (%s tỉnh)") % self.region_size if self.region_size else ""
+            return gettext("top %(n)s vùng %(region)s%(size)s") % {"n": _num(v), "region": self.region, "size": size}
         if k == self.TIER:
-            return _g("nhóm “%s”") % Tier(self.tier).label if self.tier else _g("nhóm điều hành")
-        return _g("tăng dần qua các năm")
+            return gettext("nhóm “%s”") % Tier(self.tier).label if self.tier else gettext("nhóm điều hành")
+        return gettext("tăng dần qua các năm")
 
     def judge(self, result, baseline_rank=None, baseline_score=None, region_rank=None):
         """Judge one result (an object with score, rank, out_of, tier; or None)."""
         from .models import TIER_ORDER, Tier
 
         label = self.label()
-        pending = Verdict(Verdict.PENDING, [_g("%s: chưa có kết quả công bố.") % label])
+        pending = Verdict(Verdict.PENDING, [gettext("%s: chưa có kết quả công bố.") % label])
         if result is None:
             return pending
         k, v = self.kind, self.value
@@ -135,7 +139,7 @@ class Goal:
 
         def verdict(ok, detail):
             state = Verdict.MET if ok else Verdict.NOT_MET
-            word = _g("đạt") if ok else _g("không đạt")
+            word = gettext("đạt") if ok else gettext("không đạt")
             return Verdict(state, [f"{label}: {word} ({detail})."])
 
         if k in (self.SCORE_GTE, self.SCORE_GT, self.SCORE_UP_BY):
@@ -143,42 +147,43 @@ class Goal:
                 return pending
             score = Decimal(score)
             if k == self.SCORE_GTE:
-                return verdict(score >= v, _g("điểm %s") % _num(score))
+                return verdict(score >= v, gettext("điểm %s") % _num(score))
             if k == self.SCORE_GT:
-                return verdict(score > v, _g("điểm %s") % _num(score))
+                return verdict(score > v, gettext("điểm %s") % _num(score))
             if baseline_score is None:
-                return Verdict(Verdict.PENDING, [_g("%s: chưa có điểm năm gốc.") % label])
+                return Verdict(Verdict.PENDING, [gettext("%s: chưa có điểm năm gốc.") % label])
             gain = score - Decimal(baseline_score)
             return verdict(
                 gain >= v,
-                _g("tăng %(gain)s điểm, từ %(base)s lên %(score)s")
+                gettext("tăng %(gain)s điểm, từ %(base)s lên %(score)s")
                 % {"gain": _num(gain), "base": _num(baseline_score), "score": _num(score)},
             )
         if k == self.TIER:
             if not getattr(result, "tier", ""):
-                return Verdict(Verdict.PENDING, [_g("%s: chưa có nhóm điều hành công bố.") % label])
+                return Verdict(Verdict.PENDING, [gettext("%s: chưa có nhóm điều hành công bố.") % label])
             ok = TIER_ORDER.index(result.tier) <= TIER_ORDER.index(self.tier)
-            return verdict(ok, _g("nhóm “%s”") % Tier(result.tier).label)
+            return verdict(ok, gettext("nhóm “%s”") % Tier(result.tier).label)
         if k == self.INCREASE:
-            return Verdict(Verdict.PENDING, [_g("%s: cần đánh giá theo số liệu từng chỉ tiêu.") % label])
+            return Verdict(Verdict.PENDING, [gettext("%s: cần đánh giá theo số liệu từng chỉ tiêu.") % label])
         if k == self.TOP_IN_REGION:
             if region_rank is None:
                 return pending
             return verdict(
-                region_rank <= v, _g("hạng %(r)s trong vùng %(region)s") % {"r": region_rank, "region": self.region}
+                region_rank <= v,
+                gettext("hạng %(r)s trong vùng %(region)s") % {"r": region_rank, "region": self.region},
             )
         # Every remaining kind is about the rank, which may be unpublished.
         if rank is None:
-            return Verdict(Verdict.PENDING, [_g("%s: thứ hạng chưa được công bố.") % label])
+            return Verdict(Verdict.PENDING, [gettext("%s: thứ hạng chưa được công bố.") % label])
         rank_text = f"{rank}/{result.out_of}" if getattr(result, "out_of", None) else str(rank)
         if k == self.RANK_LTE:
-            return verdict(rank <= v, _g("xếp hạng %s") % rank_text)
+            return verdict(rank <= v, gettext("xếp hạng %s") % rank_text)
         if k == self.RANK_BAND:
-            return verdict(self.low <= rank <= self.high, _g("xếp hạng %s") % rank_text)
+            return verdict(self.low <= rank <= self.high, gettext("xếp hạng %s") % rank_text)
         if baseline_rank is None:
-            return Verdict(Verdict.PENDING, [_g("%s: chưa có xếp hạng năm gốc.") % label])
+            return Verdict(Verdict.PENDING, [gettext("%s: chưa có xếp hạng năm gốc.") % label])
         gained = baseline_rank - rank  # rank 1 is best: going from 32 to 27 gains 5 places
-        detail = _g("từ hạng %(base)s lên hạng %(rank)s") % {"base": baseline_rank, "rank": rank_text}
+        detail = gettext("từ hạng %(base)s lên hạng %(rank)s") % {"base": baseline_rank, "rank": rank_text}
         if k == self.RANK_UP_BY:
             return verdict(gained >= v, detail)
         if k == self.RANK_IMPROVE:

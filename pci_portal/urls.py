@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from notifications.views import calendar_feed
+
 admin.site.site_header = _("Cổng PCI – Quản trị")
 admin.site.site_title = _("Cổng PCI")
 admin.site.index_title = _("Quản trị hệ thống")
@@ -16,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("indicators/", include("indicators.urls")),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("public/", include("dashboard.public_urls")),
 ]
 

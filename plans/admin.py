@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Target
 from reporting.models import ReportingRule
@@ -36,12 +37,20 @@ class ReportingRuleInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["display_number", "title", "issuer", "period_label", "tracked", "is_public"]
+    list_display = ["number_display", "title", "issuer", "period", "tracked", "is_public"]
     list_filter = ["tracked", "kind", "period_start", "issuer__agency"]
     search_fields = ["number", "title", "issuer__name"]
     autocomplete_fields = ["issuer", "parent", "focal_unit", "signer"]
     filter_horizontal = ["relies_on", "legal_basis"]
     inlines = [TargetInline, SectionInline, ReportingRuleInline]
+
+    @admin.display(description=_("Số, ký hiệu"), ordering="number")
+    def number_display(self, obj):
+        return obj.display_number
+
+    @admin.display(description=_("Giai đoạn"), ordering="period_start")
+    def period(self, obj):
+        return obj.period_label
 
 
 @admin.register(Section)
@@ -65,13 +74,18 @@ class TaskUpdateInline(admin.TabularInline):
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ["title", "plan", "lead_unit", "leader", "timeframe", "due_date", "status", "progress"]
+    list_display = ["title", "plan_number", "lead_unit", "leader", "timeframe", "due_date", "status", "progress"]
+    list_select_related = ["plan", "lead_unit", "leader"]
     list_filter = ["status", "timeframe", "plan", "lead_unit__agency", "lead_unit", "subindices"]
     search_fields = ["title", "description", "lead_unit__name", "leader__full_name"]
     autocomplete_fields = ["plan", "section", "lead_unit", "leader"]
     filter_horizontal = ["coordinating_units", "assignees", "subindices", "indicators"]
     date_hierarchy = "due_date"
     inlines = [TaskUpdateInline]
+
+    @admin.display(description=_("Kế hoạch"), ordering="plan__number")
+    def plan_number(self, obj):
+        return obj.plan.display_number
 
 
 class EvidenceInline(admin.TabularInline):

@@ -58,6 +58,18 @@ class PlanQuerySet(models.QuerySet):
             | Q(tasks__coordinating_units__path__startswith=scope.path)
         ).distinct()
 
+    def kept_by(self, user):
+        """Plans whose plan, sections, tasks, targets and deadlines `user` keeps (see plans.access.can_edit_plan)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_admin_role:
+            return self
+        if user.role != User.Role.FOCAL or user.unit_id is None:
+            return self.none()
+        named = Q(focal_unit__path__startswith=user.unit.path)
+        unnamed = Q(focal_unit__isnull=True, issuer_id=user.unit.agency_id) if user.unit.agency_id else Q(pk__in=[])
+        return self.filter(named | unnamed)
+
 
 class Plan(models.Model):
     """A plan or decision (Kế hoạch, Quyết định) with its period, issuer and place in the hierarchy of plans."""
@@ -210,6 +222,20 @@ class TaskQuerySet(models.QuerySet):
             | Q(lead_unit__path__startswith=scope.path)
             | Q(coordinating_units__path__startswith=scope.path)
         ).distinct()
+
+    def mine(self, user):
+        """The user's work: tasks their unit (or a unit below it) leads or coordinates, or given to them by name."""
+        if user.unit_id is None:
+            return self if user.is_admin_role else self.filter(assignees=user)
+        within = user.unit.path
+        work = (
+            Q(lead_unit__path__startswith=within) | Q(coordinating_units__path__startswith=within) | Q(assignees=user)
+        )
+        if user.person_id:
+            work |= Q(leader_id=user.person_id)
+        if user.role == User.Role.FOCAL:
+            work |= Q(plan__in=Plan.objects.kept_by(user))
+        return self.filter(pk__in=self.model.objects.filter(work).values("pk"))
 
 
 class Task(models.Model):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
+from plans.models import Task
 
 
 class ReportingRule(models.Model):
@@ -38,6 +39,11 @@ class ReportingRule(models.Model):
     from_units = models.ManyToManyField(Unit, verbose_name=_("đơn vị báo cáo"), blank=True, related_name="+")
     to_unit = models.ForeignKey(Unit, verbose_name=_("gửi đến"), on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("quy định (nguyên văn)"), blank=True)
+    # The period the plan itself states, when it departs from Nghị định 09/2019/NĐ-CP; all four or none.
+    period_start_day = models.PositiveSmallIntegerField(_("kỳ báo cáo từ ngày"), null=True, blank=True)
+    period_start_month = models.PositiveSmallIntegerField(_("kỳ báo cáo từ tháng"), null=True, blank=True)
+    period_end_day = models.PositiveSmallIntegerField(_("kỳ báo cáo đến ngày"), null=True, blank=True)
+    period_end_month = models.PositiveSmallIntegerField(_("kỳ báo cáo đến tháng"), null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -54,29 +60,62 @@ class ReportingRule(models.Model):
     def period_for(self, year):
         """The period a report due in `year` covers.
 
-        Cut-off dates of Nghị định 09/2019/NĐ-CP (Điều 12) unless the plan says otherwise:
-        annual report 15/12 of the previous year – 14/12; six-month report 15/12 – 14/6;
-        a year plan covers the calendar year it plans. A report due before the regime's
-        cut-off covers up to the day before it is due.
+        When the plan states the period ("số liệu từ 01/01 đến 31/10"), that wins. Otherwise the
+        cut-off dates of Nghị định 09/2019/NĐ-CP (Điều 12): annual report 15/12 of the previous
+        year – 14/12; six-month report 15/12 – 14/6; quarterly report 15/12 – 14/3, 15/3 – 14/6,
+        15/6 – 14/9, 15/9 – 14/12; a year plan covers the calendar year it plans. A report due
+        before the regime's cut-off covers up to the day before it is due; an annual report due
+        in the first half of a year (e.g. 31/01) covers the previous year.
         """
         due = self.due_date(year)
+        if self.has_period_override:
+            end = datetime.date(year, self.period_end_month, self.period_end_day)
+            if end >= due:
+                end = datetime.date(year - 1, self.period_end_month, self.period_end_day)
+            start = datetime.date(end.year, self.period_start_month, self.period_start_day)
+            if start > end:
+                start = datetime.date(end.year - 1, self.period_start_month, self.period_start_day)
+            return start, end
         if self.kind == self.Kind.YEAR_PLAN:
             return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         start = datetime.date(year - 1, 12, 15)
         if self.kind == self.Kind.SIX_MONTH:
             end = datetime.date(year, 6, 14)
         elif self.kind == self.Kind.QUARTERLY:
-            quarter_end_month = ((self.month - 2) // 3) * 3 or 12
-            end_year = year if quarter_end_month != 12 else year - 1
+            # The quarter ending in the due month, else the last one that ended before it.
+            quarter_end_month = (self.month // 3) * 3
+            end_year = year if quarter_end_month else year - 1
+            quarter_end_month = quarter_end_month or 12
             end = datetime.date(end_year, quarter_end_month, 14)
             start = datetime.date(
                 end_year if quarter_end_month > 3 else end_year - 1, (quarter_end_month - 3) or 12, 15
             )
+        elif due < datetime.date(year, 6, 15):
+            # An annual report due early in the year reports on the previous year.
+            start, end = datetime.date(year - 2, 12, 15), datetime.date(year - 1, 12, 14)
         else:
             end = datetime.date(year, 12, 14)
         if end >= due:
             end = due - datetime.timedelta(days=1)
         return start, end
+
+    @property
+    def has_period_override(self):
+        return None not in (self.period_start_day, self.period_start_month, self.period_end_day, self.period_end_month)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        fields = [self.period_start_day, self.period_start_month, self.period_end_day, self.period_end_month]
+        if any(f is not None for f in fields) and not self.has_period_override:
+            raise ValidationError(_("Kỳ báo cáo riêng cần đủ ngày, tháng bắt đầu và kết thúc."))
+        try:
+            datetime.date(2024, self.month, self.day)
+            if self.has_period_override:
+                datetime.date(2024, self.period_start_month, self.period_start_day)
+                datetime.date(2024, self.period_end_month, self.period_end_day)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Ngày, tháng không hợp lệ."))
 
     def reporting_units(self):
         """Units that owe this report."""
@@ -116,6 +155,12 @@ class Deadline(models.Model):
     due_date = models.DateField(_("hạn nộp"), db_index=True)
     period_start = models.DateField(_("kỳ báo cáo từ ngày"))
     period_end = models.DateField(_("đến ngày"))
+    # What the consolidated report carries; blank until the focal office fills them in.
+    report_number = models.CharField(
+        _("số báo cáo tổng hợp"), max_length=40, blank=True, help_text=_("Ví dụ 125/BC-SCT; để trống khi chưa cấp số.")
+    )
+    report_date = models.DateField(_("ngày báo cáo tổng hợp"), null=True, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
 
     objects = DeadlineQuerySet.as_manager()
 
@@ -141,6 +186,17 @@ class Deadline(models.Model):
 
     def is_past(self, on=None):
         return self.due_date < (on or timezone.localdate())
+
+    def unit_statuses(self):
+        """(unit, submission or None) for every reporting unit, in two queries whatever the number of units."""
+        units = list(self.rule.reporting_units())
+        submissions = {
+            s.unit_id: s for s in self.submissions.filter(unit__in=[u.pk for u in units]).select_related("submitted_by")
+        }
+        return [(unit, submissions.get(unit.pk)) for unit in units]
+
+    def owes(self, unit):
+        return self.rule.reporting_units().filter(pk=unit.pk).exists()
 
 
 class Submission(models.Model):
@@ -196,3 +252,157 @@ class Submission(models.Model):
         if self.submitted_at is None:
             return None
         return timezone.localdate(self.submitted_at) <= self.deadline.due_date
+
+    @property
+    def is_editable(self):
+        """A draft or a returned report can be changed; a submitted or accepted one is read-only."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def can_be_reviewed(self):
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def can_be_returned(self):
+        return self.status in (self.Status.SUBMITTED, self.Status.ACCEPTED)
+
+    def tracker_state(self):
+        return tracker_state(self)
+
+
+class TrackerState(models.TextChoices):
+    """What the focal office's tracker shows for a unit."""
+
+    NOT_SUBMITTED = "not_submitted", _("Chưa gửi")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Trễ hạn")
+    RETURNED = "returned", _("Bị trả lại")
+    ACCEPTED = "accepted", _("Đã tiếp nhận")
+
+
+def tracker_state(submission):
+    if submission is None or submission.status == Submission.Status.DRAFT:
+        return TrackerState.NOT_SUBMITTED
+    if submission.status == Submission.Status.RETURNED:
+        return TrackerState.RETURNED
+    if submission.status == Submission.Status.ACCEPTED:
+        return TrackerState.ACCEPTED
+    return TrackerState.ON_TIME if submission.is_on_time else TrackerState.LATE
+
+
+class SubmissionRow(models.Model):
+    """One task the unit leads, as the unit reports it: status, results, difficulties, proposals."""
+
+    submission = models.ForeignKey(Submission, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="rows")
+    task = models.ForeignKey(
+        "plans.Task", verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="report_rows"
+    )
+    order = models.PositiveIntegerField(default=0)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Task.Status.choices, blank=True)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), null=True, blank=True)
+    results = models.TextField(_("kết quả đạt được"), blank=True)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+
+    class Meta:
+        verbose_name = _("dòng báo cáo")
+        verbose_name_plural = _("dòng báo cáo")
+        ordering = ["submission", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "task"], name="uniq_submission_row_task"),
+            models.CheckConstraint(
+                condition=models.Q(progress__isnull=True) | models.Q(progress__lte=100), name="row_progress_max_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.submission} – {self.task}"
+
+
+def rendered_report_path(instance, filename):
+    # Random name: reports are served only through a permission-checked view.
+    import uuid
+
+    return f"reports/{instance.deadline_id}/{uuid.uuid4().hex}.{instance.format}"
+
+
+class RenderedReport(models.Model):
+    """One rendering of a report (the consolidated one of a deadline, or one unit's) in one format."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "Excel (.xlsx)"
+        DOCX = "docx", "Word (.docx)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    CONTENT_TYPES = {
+        "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("hạn báo cáo"), on_delete=models.CASCADE, related_name="rendered_reports"
+    )
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("báo cáo của đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rendered_reports",
+        help_text=_("Để trống với báo cáo tổng hợp."),
+    )
+    format = models.CharField(_("định dạng"), max_length=10, choices=Format.choices)
+    version = models.PositiveIntegerField(_("phiên bản"))
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    file = models.FileField(_("tệp"), upload_to=rendered_report_path, max_length=255, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(_("thời điểm tạo"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(_("thời điểm hoàn tất"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp báo cáo")
+        verbose_name_plural = _("tệp báo cáo")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "format", "version"],
+                condition=models.Q(submission__isnull=True),
+                name="uniq_rendered_consolidated_version",
+            ),
+            models.UniqueConstraint(
+                fields=["submission", "format", "version"],
+                condition=models.Q(submission__isnull=False),
+                name="uniq_rendered_unit_version",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deadline} – {self.get_format_display()} v{self.version}"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def content_type(self):
+        return self.CONTENT_TYPES[self.format]
+
+    def download_name(self):
+        what = f"bao-cao-{self.submission.unit.code}" if self.submission_id else "bao-cao-tong-hop"
+        return f"{what}-{self.deadline.due_date:%Y%m%d}-v{self.version}.{self.format}"

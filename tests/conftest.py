@@ -15,6 +15,7 @@ agency, Sở Tư pháp (STP), gives the outsider. People, used by every test:
 import os
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Unit, User
 from indicators.models import Index
@@ -23,6 +24,21 @@ from indicators.reference import load_reference
 from .factories import PersonFactory, PlanFactory, SectionFactory, TaskFactory, UnitFactory, UserFactory, province
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Password hashing is deliberately slow; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """Every test starts in Vietnamese: a request in English must not leak into the next test."""
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
 
 
 @pytest.fixture

@@ -17,3 +17,15 @@ def test_wrong_password_is_refused_in_vietnamese(page, people):
     login(page, "alice", password="sai-mat-khau")
     assert "/login/" in page.url
     assert page.get_by_text("Vui lòng nhập chính xác").is_visible()
+
+
+@pytest.mark.django_db
+def test_portal_is_vietnamese_even_for_an_english_browser(client):
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_language_switch_turns_the_portal_english(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert 'lang="en"' in client.get("/login/").content.decode()

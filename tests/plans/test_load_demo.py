@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from accounts.models import Person, Unit, User
 from indicators.models import Goal, Target
@@ -21,11 +22,14 @@ QNG_TASKS = 21
 MODELS = [Unit, Person, User, Plan, Section, Task, Target, Goal, ReportingRule, Deadline, Document]
 
 
-@pytest.fixture
-def demo(reference):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Loaded once for the module inside a transaction rolled back at its end; each test nests in it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 def counts():

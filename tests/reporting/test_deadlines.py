@@ -78,3 +78,59 @@ def test_groups_and_enterprises_never_owe_a_report(org, board_rules):
     rule, _ = board_rules
     UnitFactory(code="QNG-SCT-DN", name="Doanh nghiệp", kind="enterprise", parent=org["sct"])
     assert "QNG-SCT-DN" not in rule.deadline_for(2025).units_still_owing().values_list("code", flat=True)
+
+
+@pytest.mark.parametrize(
+    "day,month,start,end",
+    [
+        # Quarterly cut-offs of Nghị định 09/2019/NĐ-CP: 15/12–14/3, 15/3–14/6, 15/6–14/9, 15/9–14/12.
+        (20, 3, datetime.date(2021, 12, 15), datetime.date(2022, 3, 14)),
+        (5, 4, datetime.date(2021, 12, 15), datetime.date(2022, 3, 14)),
+        (20, 9, datetime.date(2022, 6, 15), datetime.date(2022, 9, 14)),
+        (10, 1, datetime.date(2021, 9, 15), datetime.date(2021, 12, 14)),
+        (10, 6, datetime.date(2022, 3, 15), datetime.date(2022, 6, 9)),
+    ],
+)
+def test_quarterly_report_covers_the_quarter_ending_in_or_before_its_month(plan, org, day, month, start, end):
+    rule = ReportingRuleFactory(
+        plan=plan, kind=ReportingRule.Kind.QUARTERLY, day=day, month=month, to_unit=org["khtcth"]
+    )
+    assert rule.period_for(2022) == (start, end)
+
+
+def test_annual_report_due_in_january_covers_the_previous_year(plan, org):
+    rule = ReportingRuleFactory(plan=plan, kind=ReportingRule.Kind.ANNUAL, day=15, month=1, to_unit=org["khtcth"])
+    assert rule.period_for(2023) == (datetime.date(2021, 12, 15), datetime.date(2022, 12, 14))
+
+
+def test_period_stated_by_the_plan_overrides_the_decree(plan, org):
+    # "Số liệu báo cáo tính từ ngày 01/01 đến ngày 31/10" in a report due 15/11.
+    rule = ReportingRuleFactory(
+        plan=plan,
+        day=15,
+        month=11,
+        to_unit=org["khtcth"],
+        period_start_day=1,
+        period_start_month=1,
+        period_end_day=31,
+        period_end_month=10,
+    )
+    assert rule.period_for(2025) == (datetime.date(2025, 1, 1), datetime.date(2025, 10, 31))
+    deadline = rule.deadline_for(2025)
+    assert (deadline.period_start, deadline.period_end) == (datetime.date(2025, 1, 1), datetime.date(2025, 10, 31))
+
+
+def test_period_override_crossing_new_year_and_ending_after_the_due_date(plan, org):
+    across = ReportingRuleFactory(
+        plan=plan, day=20, month=1, to_unit=org["khtcth"], period_start_day=1, period_start_month=12,
+        period_end_day=31, period_end_month=12,
+    )  # fmt: skip
+    assert across.period_for(2025) == (datetime.date(2024, 12, 1), datetime.date(2024, 12, 31))
+
+
+def test_half_given_period_override_is_rejected(plan, org):
+    from django.core.exceptions import ValidationError
+
+    rule = ReportingRuleFactory.build(plan=plan, day=15, month=11, to_unit=org["khtcth"], period_start_day=1)
+    with pytest.raises(ValidationError, match="Kỳ báo cáo riêng"):
+        rule.clean()

@@ -1,0 +1,102 @@
+"""A person's calendar (.ics): report deadlines their unit owes or receives, and their open dated tasks."""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from icalendar import Alarm, Calendar, Event
+
+from plans.models import Task
+from reporting.models import Deadline
+
+from .reminders import day_off_note
+
+
+def deadlines_for(user, since):
+    """Deadlines of tracked plans that the user's unit reports on (or receives), due on or after `since`."""
+    if user.unit_id is None:
+        return Deadline.objects.none()
+    unit = user.unit
+    reports = Q(rule__from_units=unit) | Q(rule__to_unit=unit)
+    if unit.parent_id and unit.kind not in ("group", "enterprise"):
+        reports |= Q(rule__from_children_of_id=unit.parent_id)
+    return (
+        Deadline.objects.filter(reports, rule__plan__tracked=True, due_date__gte=since)
+        .select_related("rule__plan")
+        .distinct()
+        .order_by("due_date", "pk")
+    )
+
+
+def tasks_for(user):
+    """Open dated tasks assigned to the user or led by their unit."""
+    mine = Q(assignees=user)
+    if user.unit_id:
+        mine |= Q(lead_unit_id=user.unit_id)
+    return Task.objects.open().dated().filter(mine, plan__tracked=True).select_related("plan").distinct().order_by("pk")
+
+
+def _event(uid, day, summary, url, description, stamp):
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)  # a date: an all-day event (DTSTART;VALUE=DATE)
+    event.add("dtend", day + datetime.timedelta(days=1))
+    event.add("summary", summary)
+    event.add("url", url)
+    event.add("description", description)
+    event.add("transp", "TRANSPARENT")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", datetime.timedelta(days=-1))
+    event.add_component(alarm)
+    return event
+
+
+def build_calendar(user, today=None):
+    """The VCALENDAR bytes (CRLF line endings, as icalendar writes them)."""
+    today = today or timezone.localdate()
+    host = urlsplit(settings.SITE_URL).hostname or "pci.local"
+    stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", "-//Cổng PCI//Nhắc việc//VI")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"Cổng PCI – {user.get_full_name()}")
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    cal.add("refresh-interval", datetime.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT6H")
+    for deadline in deadlines_for(user, since=today - datetime.timedelta(days=365)):
+        plan = deadline.rule.plan
+        notes = [f"Kế hoạch {plan.display_number}".strip(), f"Hạn nộp: {deadline.due_date:%d/%m/%Y}"]
+        if note := day_off_note(deadline.due_date):
+            notes.append(note)
+        cal.add_component(
+            _event(
+                f"deadline-{deadline.pk}@{host}",
+                deadline.due_date,
+                f"Hạn nộp báo cáo: {deadline.rule.title}",
+                f"{settings.SITE_URL}/reports/deadlines/{deadline.pk}/",
+                "\n".join(notes),
+                stamp,
+            )
+        )
+    for task in tasks_for(user):
+        notes = [f"Kế hoạch {task.plan.display_number}".strip(), f"Hạn hoàn thành: {task.due_date:%d/%m/%Y}"]
+        if note := day_off_note(task.due_date):
+            notes.append(note)
+        cal.add_component(
+            _event(
+                f"task-{task.pk}@{host}",
+                task.due_date,
+                f"Hạn nhiệm vụ: {task.title}",
+                f"{settings.SITE_URL}/tasks/{task.pk}/",
+                "\n".join(notes),
+                stamp,
+            )
+        )
+    return cal.to_ical()

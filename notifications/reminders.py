@@ -1,0 +1,422 @@
+"""Reminders before every deadline: who owes what, which step is due, one digest per person, exactly once.
+
+`send_reminders(on=date)` is the one function the Celery task and `manage.py send_reminders` call.
+
+Exactly once: each (item kind, item id, recipient, step) is claimed by inserting a ReminderLog row under a
+unique constraint, committed before the e-mail goes out. A retried task, a second run at the same time or a
+restarted worker finds the row and sends nothing. A failed send is recorded (status "failed" and the error)
+and claimed again, atomically, by a later run.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+import holidays
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from plans.models import Plan, Task
+from reporting.models import Deadline
+
+from .emails import build_email
+from .models import Notification, NotificationPreference, ReminderLog, ReminderPolicy
+
+logger = logging.getLogger(__name__)
+
+WEEKDAYS = {5: "Thứ Bảy", 6: "Chủ nhật"}
+
+
+@cache
+def _vn_holidays(year):
+    return holidays.country_holidays("VN", years=[year], language="vi")
+
+
+def day_off_note(day):
+    """'Hạn rơi vào Chủ nhật' / 'Hạn rơi vào ngày nghỉ lễ Tết Nguyên đán (…)', or '' on a working day."""
+    name = _vn_holidays(day.year).get(day)
+    if name:
+        if "Nguyên Đán" in name or name == "29 Tết":
+            return _("Hạn rơi vào ngày nghỉ lễ Tết Nguyên đán (%(name)s)") % {"name": name}
+        return _("Hạn rơi vào ngày nghỉ lễ (%(name)s)") % {"name": name}
+    if day.weekday() == 5:
+        return _("Hạn rơi vào Thứ Bảy")
+    if day.weekday() == 6:
+        return _("Hạn rơi vào Chủ nhật")
+    return ""
+
+
+@dataclass
+class Reminder:
+    """One thing one person is reminded of at one step."""
+
+    kind: str  # ReminderLog.Kind
+    item_id: int
+    title: str
+    plan: str
+    due_date: datetime.date
+    path: str
+    step: str
+    recipient: User
+    on: datetime.date
+    detail: str = ""  # e.g. the units that still owe a report (escalation)
+
+    @property
+    def key(self):
+        return (self.kind, self.item_id, self.recipient.pk, self.step)
+
+    @property
+    def url(self):
+        return settings.SITE_URL + self.path
+
+    @property
+    def days_left(self):
+        return (self.due_date - self.on).days
+
+    @property
+    def overdue(self):
+        return self.days_left < 0
+
+    @property
+    def escalation(self):
+        return self.step == "escalate"
+
+    @property
+    def is_report(self):
+        return self.kind == ReminderLog.Kind.REPORT
+
+    @property
+    def kind_label(self):
+        return _("Báo cáo") if self.is_report else _("Nhiệm vụ")
+
+    @property
+    def day_off(self):
+        return day_off_note(self.due_date)
+
+    @property
+    def when(self):
+        """'còn 7 ngày', 'đến hạn hôm nay', 'quá hạn 3 ngày'."""
+        if self.days_left > 0:
+            return _("còn %(n)s ngày") % {"n": self.days_left}
+        if self.days_left == 0:
+            return _("đến hạn hôm nay")
+        return _("quá hạn %(n)s ngày") % {"n": -self.days_left}
+
+    def notification_title(self):
+        if self.escalation:
+            return _("Quá hạn, cần lãnh đạo chỉ đạo: %(title)s") % {"title": self.title}
+        return _("%(kind)s %(when)s: %(title)s") % {"kind": self.kind_label, "when": self.when, "title": self.title}
+
+    def notification_body(self):
+        lines = [_("Hạn: %(date)s") % {"date": self.due_date.strftime("%d/%m/%Y")}]
+        if self.day_off:
+            lines.append(self.day_off)
+        if self.detail:
+            lines.append(self.detail)
+        return "\n".join(lines)
+
+
+@dataclass
+class Result:
+    """What a run did: counts and one line per reminder, for the command's output and the task's return value."""
+
+    on: datetime.date
+    dry_run: bool = False
+    sent: int = 0
+    skipped: int = 0
+    errors: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+    emails: int = 0
+
+    def as_dict(self):
+        return {
+            "on": self.on.isoformat(),
+            "sent": self.sent,
+            "skipped": self.skipped,
+            "emails": self.emails,
+            "errors": self.errors,
+        }
+
+
+def _users_by_unit(unit_ids):
+    """{unit id: unit heads}, {unit id: officials} of active users with an e-mail address.
+
+    The focal office's own people count as its officials: the office owes the consolidated report.
+    """
+    heads, officials = defaultdict(list), defaultdict(list)
+    users = User.objects.filter(unit_id__in=unit_ids, is_active=True).exclude(email="").order_by("username")
+    for user in users:
+        if user.role == User.Role.UNIT_HEAD:
+            heads[user.unit_id].append(user)
+        elif user.role in (User.Role.OFFICIAL, User.Role.FOCAL):
+            officials[user.unit_id].append(user)
+    return heads, officials
+
+
+def _agency_leaders(agency_ids):
+    leaders = defaultdict(list)
+    users = User.objects.filter(unit_id__in=agency_ids, role=User.Role.LEADER, is_active=True).exclude(email="")
+    for user in users.order_by("username"):
+        leaders[user.unit_id].append(user)
+    return leaders
+
+
+def report_reminders(on, default, by_plan):
+    """Reminders of report deadlines: the heads (else officials) of units that still owe the report."""
+    reminders = []
+    deadlines = Deadline.objects.filter(rule__plan__tracked=True).select_related("rule__plan", "rule__to_unit")
+    owing_by_deadline = {}
+    for deadline in deadlines:
+        policy = by_plan.get(deadline.rule.plan_id, default)
+        step = policy.step_for(deadline.due_date, on)
+        escalate = policy.escalates(deadline.due_date, on)
+        if step is None and not escalate:
+            continue
+        owing = list(deadline.units_still_owing().select_related("agency"))
+        if owing:
+            owing_by_deadline[deadline] = (step, escalate, owing)
+    unit_ids = {u.pk for _s, _e, owing in owing_by_deadline.values() for u in owing}
+    heads, officials = _users_by_unit(unit_ids)
+    leaders = _agency_leaders({u.agency_id for _s, _e, owing in owing_by_deadline.values() for u in owing})
+    unit_note = _("Đơn vị: %(unit)s")
+    for deadline, (step, escalate, owing) in owing_by_deadline.items():
+        common = {
+            "kind": ReminderLog.Kind.REPORT,
+            "item_id": deadline.pk,
+            "title": deadline.rule.title,
+            "plan": deadline.rule.plan.display_number,
+            "due_date": deadline.due_date,
+            "path": f"/reports/deadlines/{deadline.pk}/",
+            "on": on,
+        }
+        if step:
+            for unit in owing:
+                for user in heads.get(unit.pk) or officials.get(unit.pk) or []:
+                    reminders.append(Reminder(step=step, recipient=user, detail=unit_note % {"unit": unit}, **common))
+        if escalate:
+            by_agency = defaultdict(list)
+            for unit in owing:
+                by_agency[unit.agency_id].append(unit)
+            for agency_id, units in by_agency.items():
+                detail = _("Đơn vị chưa nộp: %(units)s") % {"units": ", ".join(str(u) for u in units)}
+                for leader in leaders.get(agency_id, []):
+                    reminders.append(Reminder(step="escalate", recipient=leader, detail=detail, **common))
+    return reminders
+
+
+def task_reminders(on, default, by_plan):
+    """Reminders of dated open tasks: the assignees, else the lead unit's officials and head; then the leader."""
+    reminders = []
+    tasks = (
+        Task.objects.open()
+        .dated()
+        .filter(plan__tracked=True)
+        .select_related("plan", "lead_unit", "leader__user")
+        .prefetch_related("assignees")
+        .order_by("due_date", "pk")
+    )
+    due = []
+    for task in tasks:
+        policy = by_plan.get(task.plan_id, default)
+        step = policy.step_for(task.due_date, on)
+        escalate = policy.escalates(task.due_date, on)
+        if step or escalate:
+            due.append((task, step, escalate))
+    heads, officials = _users_by_unit({task.lead_unit_id for task, _s, _e in due})
+    lead_note = _("Đơn vị chủ trì: %(unit)s")
+    for task, step, escalate in due:
+        common = {
+            "kind": ReminderLog.Kind.TASK,
+            "item_id": task.pk,
+            "title": task.title,
+            "plan": task.plan.display_number,
+            "due_date": task.due_date,
+            "path": f"/tasks/{task.pk}/",
+            "on": on,
+        }
+        if step:
+            people = [u for u in task.assignees.all() if u.is_active and u.email]
+            if not people:
+                people = officials.get(task.lead_unit_id, []) + heads.get(task.lead_unit_id, [])
+            detail = lead_note % {"unit": task.lead_unit}
+            for user in people:
+                reminders.append(Reminder(step=step, recipient=user, detail=detail, **common))
+        if escalate:
+            leader_user = getattr(task.leader, "user", None) if task.leader_id else None
+            if leader_user and leader_user.is_active and leader_user.email:
+                detail = lead_note % {"unit": task.lead_unit}
+                reminders.append(Reminder(step="escalate", recipient=leader_user, detail=detail, **common))
+    return reminders
+
+
+def collect(on):
+    """Every reminder due on `on`, one per (item, person, step)."""
+    default, by_plan = ReminderPolicy.policies()
+    unique = {}
+    for reminder in report_reminders(on, default, by_plan) + task_reminders(on, default, by_plan):
+        unique.setdefault(reminder.key, reminder)
+    return list(unique.values())
+
+
+def digest_order(reminders):
+    """Overdue first (most overdue first), then by due date."""
+    return sorted(reminders, key=lambda r: (not r.overdue, r.due_date, r.kind, r.title))
+
+
+def generate_deadlines(on):
+    """Deadlines of every tracked plan for the current and next year, where the plan's period covers them."""
+    for plan in Plan.objects.tracked().prefetch_related("reporting_rules"):
+        for year in (on.year, on.year + 1):
+            if plan.period_start <= year <= plan.period_end:
+                plan.generate_deadlines(year)
+
+
+def _claim(reminder):
+    """Insert the log row (or take back a failed one): its id when this run owns the reminder now, else None."""
+    try:
+        with transaction.atomic():
+            row = ReminderLog.objects.create(
+                kind=reminder.kind,
+                item_id=reminder.item_id,
+                recipient=reminder.recipient,
+                step=reminder.step,
+                title=reminder.title[:255],
+                due_date=reminder.due_date,
+                run_date=reminder.on,
+            )
+            Notification.objects.create(
+                user=reminder.recipient,
+                title=reminder.notification_title()[:255],
+                body=reminder.notification_body(),
+                url=reminder.path,
+            )
+        return row.pk
+    except IntegrityError:
+        # Already claimed. A failed send is taken back by exactly one run: the UPDATE locks the row and a
+        # concurrent run re-reads status != failed once the lock is released.
+        same = ReminderLog.objects.filter(
+            kind=reminder.kind, item_id=reminder.item_id, recipient=reminder.recipient, step=reminder.step
+        )
+        if same.filter(status=ReminderLog.Status.FAILED).update(status=ReminderLog.Status.PENDING, error="") == 1:
+            return same.values_list("pk", flat=True).first()
+        return None
+
+
+def digest_context(user, reminders):
+    reminders = digest_order(reminders)
+    reports = [r for r in reminders if r.is_report]
+    tasks = [r for r in reminders if not r.is_report]
+    return {
+        "user": user,
+        "reminders": reminders,
+        "report_count": len(reports),
+        "task_count": len(tasks),
+        "overdue_count": sum(1 for r in reminders if r.overdue),
+        "on": reminders[0].on,
+        "preferences_url": settings.SITE_URL + "/notifications/preferences/",
+    }
+
+
+def _wants_email(reminder, preference):
+    """Report reminders and escalations are mandatory; task reminders can be switched off."""
+    if reminder.is_report or reminder.escalation:
+        return True
+    return preference.task_reminders
+
+
+def send_reminders(on=None, dry_run=False, now=None):
+    """Send every reminder due on `on` (default today in Asia/Ho_Chi_Minh): one digest e-mail per person.
+
+    A person whose chosen digest hour has not come yet (by `now`, local time) is left for a later run
+    the same day; with an explicit `on` and no `now` the hour is not checked. A dry run lists what would
+    be sent and writes nothing (the deadlines it generates to find out are rolled back).
+    """
+    if now is None and on is None:
+        now = timezone.localtime()
+    on = on or now.date()
+    result = Result(on=on, dry_run=dry_run)
+    with transaction.atomic():
+        generate_deadlines(on)
+        reminders = collect(on)
+        done = _already_claimed(reminders)
+        if dry_run:
+            transaction.set_rollback(True)
+    by_person = defaultdict(list)
+    for reminder in reminders:
+        if reminder.key in done:
+            result.skipped += 1  # sent (or being sent) already: the log row keeps it from going twice
+        else:
+            by_person[reminder.recipient].append(reminder)
+    preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=[u.pk for u in by_person])}
+    for user in sorted(by_person, key=lambda u: u.email):
+        mine = digest_order(by_person[user])
+        preference = preferences.get(user.pk) or NotificationPreference(user=user)
+        if now is not None and timezone.localtime(now).hour < preference.digest_hour:
+            result.skipped += len(mine)
+            continue
+        if dry_run:
+            for r in mine:
+                result.lines.append(
+                    f"{user.email}\t{r.kind_label}: {r.title}\t{r.due_date:%d/%m/%Y}\t{r.step}"
+                    + (f"\t{r.day_off}" if r.day_off else "")
+                )
+            result.sent += len(mine)
+            continue
+        try:
+            _send_digest(user, mine, preference, result)
+        except Exception as exc:  # one bad person must not stop the run
+            logger.exception("reminders for %s failed", user)
+            result.errors.append(f"{user.email}: {exc}")
+    return result
+
+
+def _already_claimed(reminders):
+    """Keys of reminders logged and not failed: skipped without trying to claim them (the constraint still rules)."""
+    if not reminders:
+        return set()
+    rows = ReminderLog.objects.filter(
+        item_id__in={r.item_id for r in reminders}, step__in={r.step for r in reminders}
+    ).exclude(status=ReminderLog.Status.FAILED)
+    return set(rows.values_list("kind", "item_id", "recipient_id", "step"))
+
+
+def _send_digest(user, reminders, preference, result):
+    claimed, row_of = [], {}
+    with transaction.atomic():
+        for reminder in reminders:
+            pk = _claim(reminder)
+            if pk:
+                claimed.append(reminder)
+                row_of[reminder.key] = pk
+            else:
+                result.skipped += 1
+    if not claimed:
+        return
+    wanted = [r for r in claimed if _wants_email(r, preference)]
+    unwanted = [r for r in claimed if r not in wanted]
+    if unwanted:
+        ReminderLog.objects.filter(pk__in=[row_of[r.key] for r in unwanted]).update(status=ReminderLog.Status.SKIPPED)
+        result.skipped += len(unwanted)
+    if not wanted:
+        return
+    rows = [row_of[r.key] for r in wanted]
+    ReminderLog.objects.filter(pk__in=rows).update(attempts=F("attempts") + 1)
+    try:
+        message = build_email("reminder-digest", digest_context(user, wanted), [user.email], user.language)
+        message.send()
+    except Exception as exc:
+        ReminderLog.objects.filter(pk__in=rows).update(status=ReminderLog.Status.FAILED, error=str(exc)[:2000])
+        result.errors.append(f"{user.email}: {exc}")
+        logger.warning("reminder e-mail to %s failed: %s", user.email, exc)
+        return
+    ReminderLog.objects.filter(pk__in=rows).update(status=ReminderLog.Status.SENT, sent_at=timezone.now())
+    result.sent += len(wanted)
+    result.emails += 1
+    for r in wanted:
+        result.lines.append(f"{user.email}\t{r.kind_label}: {r.title}\t{r.due_date:%d/%m/%Y}\t{r.step}")

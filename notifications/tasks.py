@@ -1,0 +1,31 @@
+"""Celery tasks: the daily reminder run, retried with backoff while e-mails fail."""
+
+import smtplib
+
+from celery import shared_task
+
+from .reminders import send_reminders
+
+
+class RemindersFailed(Exception):
+    """Some digests could not be sent; their log rows are 'failed' and the retry sends only those."""
+
+
+@shared_task(
+    name="notifications.send_reminders",
+    bind=True,
+    autoretry_for=(RemindersFailed, smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=6,
+    acks_late=True,
+)
+def send_reminders_task(self, on=None):
+    """Run the reminders (today, or the ISO date `on`); a retry re-sends only what failed."""
+    import datetime
+
+    result = send_reminders(on=datetime.date.fromisoformat(on) if on else None)
+    if result.errors:
+        raise RemindersFailed("; ".join(result.errors))
+    return result.as_dict()

@@ -1,0 +1,73 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import SubIndex
+
+from .forms import DayMonthYearInput
+from .models import Plan, Task
+
+
+class TaskFilter(django_filters.FilterSet):
+    """Filters of "Việc của tôi"; the queryset given is already limited to what the user may see."""
+
+    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="search")
+    plan = django_filters.ModelChoiceFilter(label=_("Kế hoạch"), queryset=Plan.objects.none())
+    subindex = django_filters.ModelChoiceFilter(
+        label=_("Chỉ số thành phần"),
+        field_name="subindices",
+        queryset=SubIndex.objects.filter(index__code="PCI").select_related("index"),
+    )
+    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Task.Status.choices)
+    due_before = django_filters.DateFilter(
+        label=_("Hạn trước ngày"),
+        field_name="due_date",
+        lookup_expr="lte",
+        widget=DayMonthYearInput(),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Chỉ việc quá hạn"), method="only_overdue", widget=forms.CheckboxInput
+    )
+    o = django_filters.OrderingFilter(
+        label=_("Sắp xếp"),
+        fields=(
+            ("title", "title"),
+            ("plan__period_start", "plan"),
+            ("lead_unit__name", "lead"),
+            ("due_date", "due"),
+            ("status", "status"),
+            ("progress", "progress"),
+            ("updated_at", "updated"),
+        ),
+        field_labels={
+            "title": _("Tên nhiệm vụ"),
+            "plan": _("Kế hoạch"),
+            "lead": _("Đơn vị chủ trì"),
+            "due": _("Hạn"),
+            "status": _("Trạng thái"),
+            "progress": _("Tiến độ"),
+            "updated": _("Cập nhật"),
+        },
+    )
+
+    class Meta:
+        model = Task
+        fields = []
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plans is not None:
+            self.filters["plan"].queryset = plans
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(description__icontains=word) | Q(result_note__icontains=word)
+            )
+        return queryset
+
+    def only_overdue(self, queryset, name, value):
+        return queryset.overdue(on=timezone.localdate()) if value else queryset

@@ -1,0 +1,336 @@
+import os
+
+import filetype
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.forms import inlineformset_factory
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Person, Unit, User
+from indicators.models import Goal, Indicator, SubIndex, Target
+from reporting.models import ReportingRule
+
+from .models import Plan, Section, Task
+
+# Extension → the types the content may really be (checked on the bytes, not the name).
+ALLOWED_EVIDENCE = {
+    "pdf": {"pdf"},
+    "docx": {"docx", "zip"},
+    "doc": {"doc"},
+    "xlsx": {"xlsx", "zip"},
+    "xls": {"xls", "doc"},  # old Office files share one container (OLE2); filetype names the first match
+    "jpg": {"jpg"},
+    "jpeg": {"jpg"},
+    "png": {"png"},
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+
+
+class DayMonthYearInput(forms.DateInput):
+    """A text date field in dd/mm/yyyy whatever the browser's locale (a native date picker follows the OS)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})},
+            format="%d/%m/%Y",
+        )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Zero or more evidence files, each checked for size, extension and real content."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ",".join(f".{e}" for e in ALLOWED_EVIDENCE)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [check_evidence_file(super(EvidenceField, self).clean(f, initial)) for f in files]
+
+
+def check_evidence_file(upload):
+    name = upload.name
+    ext = os.path.splitext(name)[1].lower().lstrip(".")
+    if ext not in ALLOWED_EVIDENCE:
+        raise forms.ValidationError(
+            _(
+                "Tệp “%(name)s” không được chấp nhận: chỉ nhận PDF, Word (.docx, .doc), Excel (.xlsx, .xls), "
+                "ảnh JPG, PNG."
+            ),
+            params={"name": name},
+        )
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise forms.ValidationError(
+            _("Tệp “%(name)s” quá lớn (%(size)s); dung lượng tối đa là %(max)s."),
+            params={
+                "name": name,
+                "size": filesizeformat(upload.size),
+                "max": filesizeformat(settings.EVIDENCE_MAX_BYTES),
+            },
+        )
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.extension not in ALLOWED_EVIDENCE[ext]:
+        raise forms.ValidationError(
+            _("Nội dung tệp “%(name)s” không phải là tệp .%(ext)s hợp lệ (có thể tệp đã bị đổi đuôi hoặc bị hỏng)."),
+            params={"name": name, "ext": ext},
+        )
+    upload.checked_content_type = CONTENT_TYPES[ext]
+    return upload
+
+
+class TaskUpdateForm(forms.Form):
+    """Status, progress, result and evidence; carries the version it was read at."""
+
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=Task.Status.choices)
+    progress = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100)
+    note = forms.CharField(
+        label=_("Kết quả thực hiện"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Nêu kết quả cụ thể: việc đã làm, số liệu, văn bản đã ban hành."),
+    )
+    files = EvidenceField(
+        label=_("Tệp minh chứng"),
+        help_text=_("PDF, Word, Excel, ảnh JPG/PNG; có thể chọn nhiều tệp."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, task=None, **kwargs):
+        if task is not None and not kwargs.get("initial"):
+            kwargs["initial"] = {"status": task.status, "progress": task.progress, "version": task.version}
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _("PDF, Word, Excel, ảnh JPG/PNG; mỗi tệp tối đa %(max)s.") % {
+            "max": filesizeformat(settings.EVIDENCE_MAX_BYTES)
+        }
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        data = super().clean()
+        status, progress = data.get("status"), data.get("progress")
+        if status == Task.Status.DONE and progress is not None and progress < 100:
+            self.add_error("progress", _("Nhiệm vụ hoàn thành thì tiến độ phải là 100%."))
+        if status == Task.Status.NOT_STARTED and progress:
+            self.add_error("status", _("Đã có tiến độ thì trạng thái không thể là “Chưa thực hiện”."))
+        return data
+
+
+class CommentForm(forms.Form):
+    note = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class AssignForm(forms.Form):
+    users = forms.ModelMultipleChoiceField(
+        label=_("Giao cho"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    note = forms.CharField(label=_("Ghi chú phân công"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, task, **kwargs):
+        kwargs.setdefault("initial", {"users": list(task.assignees.all())})
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = User.objects.filter(unit=task.lead_unit, is_active=True).order_by("full_name")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+def _helper():
+    helper = FormHelper()
+    helper.add_input(Submit("save", _("Lưu")))
+    return helper
+
+
+def units_of(plan):
+    """Units a plan's tasks may name: the tree the issuing agency belongs to."""
+    return Unit.objects.filter(path__startswith="/" + plan.issuer.path.strip("/").split("/")[0] + "/")
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "kind",
+            "number",
+            "number_suffix",
+            "date",
+            "place",
+            "title",
+            "period_start",
+            "period_end",
+            "parent",
+            "relies_on",
+            "signer",
+            "signer_title",
+            "recipients",
+            "objectives",
+            "is_public",
+        ]
+        widgets = {
+            "date": DayMonthYearInput(),
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only plans the user may read (and the links already set), so no other agency's plan is listed.
+        linked = [self.instance.parent_id, *self.instance.relies_on.values_list("pk", flat=True)]
+        readable = Plan.objects.filter(Q(pk__in=Plan.objects.visible_to(user).values("pk")) | Q(pk__in=linked))
+        others = readable.exclude(pk=self.instance.pk).select_related("issuer")
+        self.fields["parent"].queryset = others
+        self.fields["relies_on"].queryset = others
+        self.fields["signer"].queryset = Person.objects.filter(unit__in=units_of(self.instance))
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("Năm kết thúc không được trước năm bắt đầu."))
+        return data
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["number", "title", "parent", "order", "subindices"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = plan.sections.exclude(pk=self.instance.pk)
+        self.fields["subindices"].queryset = SubIndex.objects.filter(index__code="PCI").select_related("index")
+        self.helper = _helper()
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = [
+            "section",
+            "order",
+            "title",
+            "description",
+            "lead_unit",
+            "coordinating_units",
+            "coordinating_text",
+            "leader",
+            "timeframe",
+            "timeframe_text",
+            "due_date",
+            "subindices",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "coordinating_text": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DayMonthYearInput(),
+            "coordinating_units": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_of(plan)
+        self.fields["section"].queryset = plan.sections.all()
+        self.fields["lead_unit"].queryset = units
+        self.fields["coordinating_units"].queryset = units
+        self.fields["leader"].queryset = Person.objects.filter(unit__in=units)
+        self.fields["subindices"].queryset = SubIndex.objects.filter(index__code="PCI").select_related("index")
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("timeframe") == Task.Timeframe.ONCE and not data.get("due_date"):
+            self.add_error("due_date", _("Nhiệm vụ thực hiện một lần cần có hạn hoàn thành."))
+        return data
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = [
+            "index",
+            "subindex",
+            "indicator",
+            "province",
+            "year",
+            "baseline_year",
+            "baseline_rank",
+            "baseline_score",
+            "baseline_out_of",
+            "text",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        localized_fields = ["baseline_score"]  # "5,52" with a decimal comma in Vietnamese
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subindex"].queryset = SubIndex.objects.select_related("index")
+        self.fields["indicator"].queryset = Indicator.objects.select_related("subindex")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["kind", "value", "low", "high", "out_of", "region", "tier"]
+        localized_fields = ["value"]
+
+
+GoalFormSet = inlineformset_factory(Target, Goal, form=GoalForm, extra=2, can_delete=True)
+
+
+class ReportingRuleForm(forms.ModelForm):
+    class Meta:
+        model = ReportingRule
+        fields = ["kind", "title", "day", "month", "from_children_of", "from_units", "to_unit", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "from_units": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_of(plan)
+        for name in ("from_children_of", "from_units", "to_unit"):
+            self.fields[name].queryset = units
+        self.helper = _helper()
+
+    def clean(self):
+        import datetime
+
+        data = super().clean()
+        day, month = data.get("day"), data.get("month")
+        if day and month:
+            try:
+                datetime.date(2024, month, day)  # a leap year accepts 29/02
+            except ValueError:
+                self.add_error("day", _("Ngày %(day)s/%(month)s không tồn tại.") % {"day": day, "month": month})
+        return data

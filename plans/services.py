@@ -1,0 +1,149 @@
+"""Writes on plans and tasks: verbs under transaction.atomic (views only call these)."""
+
+import hashlib
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import notify
+from reporting.models import Deadline
+
+from .models import Evidence, Task, TaskUpdate
+
+
+class StaleTask(Exception):
+    """Someone else updated the task after the form was read; `task` is the fresh row, `changes` what differs."""
+
+    def __init__(self, task, changes):
+        super().__init__("stale task")
+        self.task = task
+        self.changes = changes
+
+
+def _changes_since(task, version):
+    """The updates recorded after `version` was read, newest first (who, when, what)."""
+    return list(
+        task.updates.filter(kind=TaskUpdate.Kind.UPDATE).select_related("author")[: max(task.version - version, 0)]
+    )
+
+
+@transaction.atomic
+def update_task(task, *, by, status, progress, note="", files=(), version=None):
+    """Record a progress update with evidence; bumps Task.version.
+
+    With `version` (the version the form was read at), a concurrent update raises StaleTask
+    and nothing is written, so the caller can show what changed and keep what was typed.
+    """
+    qs = Task.objects.filter(pk=task.pk)
+    if version is not None:
+        qs = qs.filter(version=version)
+    claimed = qs.update(
+        status=status,
+        progress=progress,
+        result_note=note or F("result_note"),
+        version=F("version") + 1,
+        updated_at=timezone.now(),  # update() skips auto_now
+    )
+    if not claimed:
+        fresh = Task.objects.get(pk=task.pk)
+        raise StaleTask(fresh, _changes_since(fresh, version))
+    update = TaskUpdate.objects.create(
+        task=task, author=by, kind=TaskUpdate.Kind.UPDATE, status=status, progress=progress, note=note
+    )
+    for f in files:
+        attach_evidence(update, f)
+    task.refresh_from_db()
+    return update
+
+
+def attach_evidence(update, upload):
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return Evidence.objects.create(
+        update=update,
+        file=upload,
+        original_name=upload.name[:255],
+        content_type=getattr(upload, "checked_content_type", "") or upload.content_type or "",
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )
+
+
+@transaction.atomic
+def comment_task(task, *, by, note):
+    """A comment (coordinating units, leadership): history only, the task's state is untouched."""
+    return TaskUpdate.objects.create(task=task, author=by, kind=TaskUpdate.Kind.COMMENT, note=note)
+
+
+@transaction.atomic
+def assign_task(task, *, by, users, note=""):
+    """Give the task to people of the unit; the newly assigned are notified."""
+    current = set(task.assignees.values_list("pk", flat=True))
+    task.assignees.set(users)
+    names = ", ".join(u.get_full_name() for u in users) or _("(không ai)")
+    text = _("Phân công: %(names)s") % {"names": names}
+    update = TaskUpdate.objects.create(
+        task=task, author=by, kind=TaskUpdate.Kind.ASSIGNMENT, note=f"{text}\n{note}".strip()
+    )
+    url = reverse("plans:task_detail", args=[task.pk])
+    for user in users:
+        if user.pk not in current:
+            notify(
+                user,
+                _("Bạn được giao nhiệm vụ: %(title)s") % {"title": task.title[:200]},
+                body=note,
+                url=url,
+            )
+    Task.objects.filter(pk=task.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    return update
+
+
+@transaction.atomic
+def save_reporting_rule(rule, form=None):
+    """Save a reporting rule and regenerate the deadlines of the plan's years to match it."""
+    if form is not None:
+        rule = form.save()
+    for year in rule.plan.years:
+        deadline = rule.deadline_for(year)
+        start, end = rule.period_for(year)
+        due = rule.due_date(year)
+        if (deadline.due_date, deadline.period_start, deadline.period_end) != (due, start, end):
+            Deadline.objects.filter(pk=deadline.pk).update(due_date=due, period_start=start, period_end=end)
+    rule.deadlines.exclude(year__in=list(rule.plan.years)).filter(submissions__isnull=True).delete()
+    return rule
+
+
+@transaction.atomic
+def delete_task(task):
+    """Delete a task with its history; its evidence files leave the disk once the deletion is committed."""
+    files = [(e.file.storage, e.file.name) for e in Evidence.objects.filter(update__task=task)]
+    task.delete()
+
+    def remove_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+@transaction.atomic
+def save_plan(form):
+    """Save a plan's fields; a changed period brings the deadlines of its reporting rules along."""
+    plan = form.save()
+    if {"period_start", "period_end"} & set(form.changed_data):
+        for rule in plan.reporting_rules.all():
+            save_reporting_rule(rule)
+    return plan
+
+
+@transaction.atomic
+def save_target(form, formset):
+    target = form.save()
+    formset.instance = target
+    formset.save()
+    return target

@@ -1,0 +1,456 @@
+"""Officials' workspace: my tasks, the task page and its updates, plan pages and the focal office's editing.
+
+Views are thin: they read through plans.access (404 not visible, 403 not allowed), hand writes to
+plans.services, and answer htmx requests with partials.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators.models import Target
+from reporting.models import ReportingRule
+
+from . import access, services
+from .filters import TaskFilter
+from .forms import (
+    AssignForm,
+    CommentForm,
+    GoalFormSet,
+    PlanForm,
+    ReportingRuleForm,
+    SectionForm,
+    TargetForm,
+    TaskForm,
+    TaskUpdateForm,
+)
+from .models import Evidence, Plan, Section, Task
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- My tasks --------------------------------------------------------------------------------------
+
+
+@login_required
+def my_tasks(request):
+    user = request.user
+    visible = Task.objects.visible_to(user)
+    scope = request.GET.get("scope", "mine")
+    base = Task.objects.filter(pk__in=visible.values("pk"))
+    if scope != "all":
+        base = base.mine(user)
+    plans = Plan.objects.filter(pk__in=base.values("plan_id")).order_by("-period_start", "number")
+    task_filter = TaskFilter(request.GET, queryset=base, plans=plans)
+    tasks = task_filter.qs
+    if not request.GET.get("o"):
+        tasks = tasks.order_by("due_date", "plan_id", "order", "id")
+    today = timezone.localdate()
+    counts = dict(tasks.order_by().values_list("status").annotate(n=Count("id")))
+    overdue_count = tasks.overdue(on=today).count()
+    tasks = tasks.select_related("plan", "section", "lead_unit").prefetch_related("coordinating_units")
+    page = _page(request, tasks)
+    statuses = [(value, label, counts.get(value, 0)) for value, label in Task.Status.choices]
+    return render(
+        request,
+        "plans/task_list.html",
+        {
+            "filter": task_filter,
+            "page_obj": page,
+            "tasks": page.object_list,
+            "statuses": statuses,
+            "total": sum(counts.values()),
+            "overdue_count": overdue_count,
+            "scope": scope,
+            "filtering": any(request.GET.get(k) for k in ("q", "plan", "subindex", "status", "due_before", "overdue")),
+            "today": today,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+# --- Task page and its actions ---------------------------------------------------------------------
+
+
+def _task_context(request, task, **forms):
+    user = request.user
+    task = (
+        Task.objects.select_related("plan__issuer", "section", "lead_unit", "leader")
+        .prefetch_related("coordinating_units", "assignees", "subindices", "indicators")
+        .get(pk=task.pk)
+    )
+    history = task.updates.select_related("author", "author__unit").prefetch_related("evidence")
+    targets = task.plan.targets.select_related("subindex__index", "indicator", "index", "province").prefetch_related(
+        "goals", "subindex_group", "subindex__names"
+    )
+    subindex_ids = {s.pk for s in task.subindices.all()}
+    if subindex_ids:
+        targets = targets.filter(
+            Q(subindex__in=subindex_ids) | Q(indicator__subindex__in=subindex_ids) | Q(subindex__isnull=True)
+        )
+    can = {
+        "update": access.can_update_task(user, task),
+        "comment": access.can_comment_task(user, task),
+        "assign": access.can_assign_task(user, task),
+        "edit": access.can_edit_plan(user, task.plan),
+    }
+    context = {
+        "task": task,
+        "history": history,
+        "targets": [(t, t.verdict()) for t in targets],
+        "can": can,
+        "next_due": task.next_due(),
+        "is_overdue": task.is_overdue(),
+        "update_form": forms.get("update_form") or (TaskUpdateForm(task=task) if can["update"] else None),
+        "comment_form": forms.get("comment_form") or (CommentForm() if can["comment"] else None),
+        "assign_form": forms.get("assign_form") or (AssignForm(task=task) if can["assign"] else None),
+        "stale": forms.get("stale"),
+        "saved": forms.get("saved"),
+    }
+    return context
+
+
+@login_required
+def task_detail(request, pk):
+    task = access.get_task_for(request.user, pk)
+    return render(request, "plans/task_detail.html", _task_context(request, task))
+
+
+def _after_action(request, task, **forms):
+    """htmx: the refreshed header, history and forms (out-of-band swaps); otherwise back to the task page."""
+    if request.htmx:
+        return render(request, "plans/partials/task_refresh.html", _task_context(request, task, **forms))
+    return redirect("plans:task_detail", pk=task.pk)
+
+
+def _form_error(request, task, **forms):
+    """The forms with their errors and what was typed; htmx also gets the fresh header and history."""
+    context = _task_context(request, task, **forms)
+    if request.htmx:
+        return render(request, "plans/partials/task_refresh.html", context)
+    return render(request, "plans/task_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def task_update(request, pk):
+    task = access.get_task_for(request.user, pk, "update")
+    form = TaskUpdateForm(request.POST, request.FILES, task=task)
+    if not form.is_valid():
+        return _form_error(request, task, update_form=form)
+    data = form.cleaned_data
+    try:
+        services.update_task(
+            task,
+            by=request.user,
+            status=data["status"],
+            progress=data["progress"],
+            note=data["note"],
+            files=data["files"],
+            version=data["version"],
+        )
+    except services.StaleTask as stale:
+        # Keep everything typed; carry the fresh version so that a deliberate resubmit goes through.
+        resubmit = request.POST.copy()
+        resubmit["version"] = stale.task.version
+        form = TaskUpdateForm(resubmit, task=stale.task)
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Nhiệm vụ vừa được người khác cập nhật trong lúc bạn nhập. Nội dung bạn nhập vẫn được giữ nguyên "
+                "bên dưới: hãy xem thay đổi, điều chỉnh nếu cần rồi bấm “Lưu cập nhật” lần nữa."
+            ),
+        )
+        if data["files"]:
+            form.add_error("files", _("Vui lòng chọn lại tệp minh chứng (trình duyệt không giữ tệp đã chọn)."))
+        return _form_error(request, stale.task, update_form=form, stale=stale.changes)
+    if not request.htmx:
+        messages.success(request, _("Đã lưu cập nhật nhiệm vụ."))
+    return _after_action(request, task, saved=True)
+
+
+@require_POST
+@login_required
+def task_comment(request, pk):
+    task = access.get_task_for(request.user, pk, "comment")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _form_error(request, task, comment_form=form)
+    services.comment_task(task, by=request.user, note=form.cleaned_data["note"])
+    if not request.htmx:
+        messages.success(request, _("Đã gửi ý kiến."))
+    return _after_action(request, task)
+
+
+@require_POST
+@login_required
+def task_assign(request, pk):
+    task = access.get_task_for(request.user, pk, "assign")
+    form = AssignForm(request.POST, task=task)
+    if not form.is_valid():
+        return _form_error(request, task, assign_form=form)
+    services.assign_task(task, by=request.user, users=list(form.cleaned_data["users"]), note=form.cleaned_data["note"])
+    if not request.htmx:
+        messages.success(request, _("Đã phân công nhiệm vụ."))
+    return _after_action(request, task)
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=pk)
+    if not Task.objects.visible_to(request.user).filter(pk=evidence.update.task_id).exists():
+        raise Http404(_("Không tìm thấy tệp."))
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Không tìm thấy tệp."))
+    return FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type or None
+    )
+
+
+# --- Plans -----------------------------------------------------------------------------------------
+
+
+def _with_progress(plans, today):
+    return plans.annotate(
+        task_count=Count("tasks", distinct=True),
+        done_count=Count("tasks", filter=Q(tasks__status=Task.Status.DONE), distinct=True),
+        overdue_count=Count(
+            "tasks",
+            filter=Q(tasks__due_date__lt=today) & ~Q(tasks__status__in=[Task.Status.DONE, Task.Status.CANCELLED]),
+            distinct=True,
+        ),
+        progress=Avg("tasks__progress"),
+    )
+
+
+@login_required
+def plan_list(request):
+    user = request.user
+    today = timezone.localdate()
+    plans = Plan.objects.filter(pk__in=Plan.objects.visible_to(user).values("pk"))
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        plans = plans.filter(pk__in=Plan.objects.kept_by(user).values("pk"))
+    if request.GET.get("all") != "1":
+        plans = plans.tracked()
+    q = request.GET.get("q", "").strip()
+    if q:
+        plans = plans.filter(Q(title__icontains=q) | Q(number__icontains=q) | Q(issuer__name__icontains=q))
+    plans = (
+        _with_progress(plans, today)
+        .select_related("issuer", "focal_unit", "parent")
+        .order_by("-period_start", "issuer__path", "number", "pk")
+    )
+    kept = set(Plan.objects.kept_by(user).values_list("pk", flat=True))
+    page = _page(request, plans)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "page_obj": page,
+            "plans": page.object_list,
+            "kept": kept,
+            "mine": mine,
+            "q": q,
+            "show_all": request.GET.get("all") == "1",
+            "can_keep": bool(kept),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@login_required
+def plan_detail(request, pk):
+    user = request.user
+    plan = access.get_plan_for(user, pk)
+    today = timezone.localdate()
+    visible_plans = Plan.objects.visible_to(user)
+    tasks = list(
+        plan.tasks.select_related("lead_unit", "section")
+        .prefetch_related("coordinating_units")
+        .order_by("section__order", "order", "id")
+    )
+    sections = list(plan.sections.order_by("order", "id"))
+    by_section = {s.pk: [] for s in sections}
+    loose = []
+    for t in tasks:
+        (by_section[t.section_id] if t.section_id in by_section else loose).append(t)
+    section_stats = {
+        row["section"]: row
+        for row in plan.tasks.order_by().values("section").annotate(n=Count("id"), progress=Avg("progress"))
+    }
+    section_rows = [(s, by_section[s.pk], section_stats.get(s.pk)) for s in sections]
+    unit_rows = (
+        plan.tasks.order_by()
+        .values("lead_unit__name", "lead_unit__short_name")
+        .annotate(
+            n=Count("id"),
+            progress=Avg("progress"),
+            done=Count("id", filter=Q(status=Task.Status.DONE)),
+            overdue=Count(
+                "id", filter=Q(due_date__lt=today) & ~Q(status__in=[Task.Status.DONE, Task.Status.CANCELLED])
+            ),
+        )
+        .order_by("lead_unit__path")
+    )
+    targets = plan.targets.select_related("subindex__index", "indicator", "index", "province").prefetch_related(
+        "goals", "subindex_group", "subindex__names"
+    )
+    stats = plan.tasks.aggregate(progress=Avg("progress"), n=Count("id"))
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "parent": plan.parent if plan.parent_id and visible_plans.filter(pk=plan.parent_id).exists() else None,
+            "parent_label": plan.parent if plan.parent_id else None,
+            "children": visible_plans.filter(parent=plan).select_related("issuer"),
+            "relies_on": plan.relies_on.select_related("issuer"),
+            "legal_basis": plan.legal_basis.all(),
+            "targets": [(t, t.verdict(), t.results()) for t in targets],
+            "section_rows": section_rows,
+            "loose_tasks": loose,
+            "unit_rows": unit_rows,
+            "stats": stats,
+            "rules": plan.reporting_rules.select_related("to_unit").prefetch_related("deadlines"),
+            "can_edit": access.can_edit_plan(user, plan),
+            "today": today,
+        },
+    )
+
+
+# --- Focal office editing ---------------------------------------------------------------------------
+
+
+def _edit_page(request, form, title, plan, extra=None, template="plans/plan_form.html"):
+    return render(request, template, {"form": form, "title": title, "plan": plan, **(extra or {})})
+
+
+@login_required
+def plan_edit(request, pk):
+    plan = access.get_plan_for(request.user, pk, "edit")
+    form = PlanForm(request.POST or None, instance=plan, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.save_plan(form)
+        messages.success(request, _("Đã lưu kế hoạch."))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    return _edit_page(request, form, _("Sửa thông tin kế hoạch"), plan)
+
+
+def _section_for(request, pk):
+    section = get_object_or_404(Section, pk=pk)
+    plan = access.get_plan_for(request.user, section.plan_id, "edit")
+    return section, plan
+
+
+@login_required
+def section_edit(request, plan_pk=None, pk=None):
+    if pk is None:
+        plan = access.get_plan_for(request.user, plan_pk, "edit")
+        section = Section(plan=plan, order=plan.sections.count() + 1)
+    else:
+        section, plan = _section_for(request, pk)
+    form = SectionForm(request.POST or None, instance=section, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu nhóm giải pháp."))
+        return redirect(reverse("plans:plan_detail", args=[plan.pk]) + f"#section-{form.instance.pk}")
+    title = _("Thêm nhóm giải pháp") if pk is None else _("Sửa nhóm giải pháp")
+    delete_url = reverse("plans:section_delete", args=[pk]) if pk else None
+    return _edit_page(request, form, title, plan, {"delete_url": delete_url})
+
+
+@login_required
+def section_delete(request, pk):
+    section, plan = _section_for(request, pk)
+    if request.method == "POST":
+        section.delete()
+        messages.success(request, _("Đã xóa nhóm giải pháp; các nhiệm vụ của nhóm được giữ lại."))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/confirm_delete.html", {"object": section, "plan": plan})
+
+
+@login_required
+def task_edit(request, plan_pk=None, pk=None):
+    if pk is None:
+        plan = access.get_plan_for(request.user, plan_pk, "edit")
+        task = Task(plan=plan, section_id=request.GET.get("section") or None)
+        if task.section_id and not plan.sections.filter(pk=task.section_id).exists():
+            task.section_id = None
+    else:
+        task = access.get_task_for(request.user, pk)
+        plan = access.get_plan_for(request.user, task.plan_id, "edit")
+    form = TaskForm(request.POST or None, instance=task, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu nhiệm vụ “%(title)s”.") % {"title": form.instance.title})
+        return redirect("plans:task_detail", pk=form.instance.pk)
+    title = _("Thêm nhiệm vụ") if pk is None else _("Sửa nhiệm vụ")
+    delete_url = reverse("plans:task_delete", args=[pk]) if pk else None
+    return _edit_page(request, form, title, plan, {"delete_url": delete_url})
+
+
+@login_required
+def task_delete(request, pk):
+    task = access.get_task_for(request.user, pk)
+    plan = access.get_plan_for(request.user, task.plan_id, "edit")
+    if request.method == "POST":
+        services.delete_task(task)
+        messages.success(request, _("Đã xóa nhiệm vụ."))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/confirm_delete.html", {"object": task, "plan": plan})
+
+
+@login_required
+def target_edit(request, plan_pk=None, pk=None):
+    if pk is None:
+        plan = access.get_plan_for(request.user, plan_pk, "edit")
+        target = Target(plan=plan, province=plan.issuer.top_unit().province, year=plan.period_end)
+    else:
+        target = get_object_or_404(Target, pk=pk)
+        plan = access.get_plan_for(request.user, target.plan_id, "edit")
+    form = TargetForm(request.POST or None, instance=target)
+    formset = GoalFormSet(request.POST or None, instance=target, prefix="goals")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        services.save_target(form, formset)
+        messages.success(request, _("Đã lưu mục tiêu."))
+        return redirect(reverse("plans:plan_detail", args=[plan.pk]) + "#targets")
+    title = _("Thêm mục tiêu") if pk is None else _("Sửa mục tiêu")
+    return _edit_page(request, form, title, plan, {"formset": formset}, template="plans/target_form.html")
+
+
+@login_required
+def rule_edit(request, plan_pk=None, pk=None):
+    if pk is None:
+        plan = access.get_plan_for(request.user, plan_pk, "edit")
+        rule = ReportingRule(plan=plan)
+    else:
+        rule = get_object_or_404(ReportingRule, pk=pk)
+        plan = access.get_plan_for(request.user, rule.plan_id, "edit")
+    form = ReportingRuleForm(request.POST or None, instance=rule, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        services.save_reporting_rule(form.instance, form=form)
+        messages.success(request, _("Đã lưu quy định báo cáo; hạn báo cáo các năm đã được cập nhật."))
+        return redirect(reverse("plans:plan_detail", args=[plan.pk]) + "#rules")
+    title = _("Thêm quy định báo cáo") if pk is None else _("Sửa quy định báo cáo")
+    return _edit_page(request, form, title, plan)

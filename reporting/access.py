@@ -1,0 +1,110 @@
+"""Who may do what with periodic reports; builds on `plans.access` and `Plan.objects.visible_to`.
+
+- A deadline is visible with its plan (404 otherwise).
+- The focal office of the plan (the one that may edit it), or the unit the rule reports to, manages a
+  deadline: the tracker, returning and accepting reports, consolidating.
+- A unit's report is visible to the people of that unit (and the units above it within the agency),
+  to whoever manages the deadline, and to leadership and administrators who can see the plan;
+  another unit's people get a 404.
+- A unit's report is filled in and submitted by its unit head or by the focal office managing the
+  deadline; an official of the unit may read it but not change it (403).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import Unit, User
+from plans.access import can_edit_plan
+from plans.models import Plan
+
+from .models import Deadline, RenderedReport, Submission
+
+
+def deadlines_visible_to(user):
+    return Deadline.objects.filter(rule__plan__in=Plan.objects.visible_to(user).values("pk"))
+
+
+def can_manage_deadline(user, deadline):
+    if user.is_admin_role:
+        return True
+    if user.role != User.Role.FOCAL or user.unit_id is None:
+        return False
+    return can_edit_plan(user, deadline.rule.plan) or deadline.rule.to_unit.is_within(user.unit)
+
+
+def belongs_to(user, unit):
+    """The user works in the unit or in a unit above it within the same agency."""
+    return user.unit_id is not None and unit.is_within(user.unit) and unit.agency_id == user.unit.agency_id
+
+
+def can_view_submission(user, deadline, unit):
+    if user.is_admin_role or user.role == User.Role.LEADER or can_manage_deadline(user, deadline):
+        return True
+    return belongs_to(user, unit)
+
+
+def can_fill_submission(user, deadline, unit):
+    if can_manage_deadline(user, deadline):
+        return True
+    return user.role == User.Role.UNIT_HEAD and belongs_to(user, unit)
+
+
+def get_deadline_for(user, pk, action="view"):
+    """The deadline if its plan is visible (else 404); for action="manage", managed by the user (else 403)."""
+    try:
+        deadline = (
+            deadlines_visible_to(user)
+            .select_related("rule__plan__issuer__parent", "rule__plan__focal_unit", "rule__to_unit")
+            .get(pk=pk)
+        )
+    except Deadline.DoesNotExist:
+        raise Http404("Không tìm thấy hạn báo cáo.")
+    if action == "manage" and not can_manage_deadline(user, deadline):
+        raise PermissionDenied("Chỉ đơn vị đầu mối theo dõi được các báo cáo của hạn này.")
+    return deadline
+
+
+def get_unit_report_for(user, deadline_pk, unit_pk, action="view"):
+    """(deadline, unit) of a unit's report: 404 unless visible to the user, 403 for action="fill" if not allowed."""
+    deadline = get_deadline_for(user, deadline_pk)
+    try:
+        unit = deadline.rule.reporting_units().get(pk=unit_pk)
+    except (Unit.DoesNotExist, ValueError):
+        raise Http404("Đơn vị này không phải báo cáo theo hạn này.")
+    if not can_view_submission(user, deadline, unit):
+        raise Http404("Không tìm thấy báo cáo.")
+    if action == "fill" and not can_fill_submission(user, deadline, unit):
+        raise PermissionDenied("Chỉ trưởng đơn vị hoặc đơn vị đầu mối được soạn và gửi báo cáo của đơn vị.")
+    return deadline, unit
+
+
+def get_submission_for(user, pk, action="view"):
+    """A submission visible to the user (else 404); action="review" needs the deadline's focal office (else 403)."""
+    try:
+        submission = Submission.objects.select_related("deadline__rule__plan", "deadline__rule__to_unit", "unit").get(
+            pk=pk, deadline__in=deadlines_visible_to(user)
+        )
+    except Submission.DoesNotExist:
+        raise Http404("Không tìm thấy báo cáo.")
+    if not can_view_submission(user, submission.deadline, submission.unit):
+        raise Http404("Không tìm thấy báo cáo.")
+    if action == "review" and not can_manage_deadline(user, submission.deadline):
+        raise PermissionDenied("Chỉ đơn vị đầu mối được trả lại hoặc tiếp nhận báo cáo.")
+    return submission
+
+
+def get_rendered_for(user, pk):
+    """A rendered file: the consolidated one for the deadline's managers, a unit's one as its submission."""
+    try:
+        rendered = RenderedReport.objects.select_related("deadline__rule__plan", "submission__unit").get(
+            pk=pk, deadline__in=deadlines_visible_to(user)
+        )
+    except RenderedReport.DoesNotExist:
+        raise Http404("Không tìm thấy tệp báo cáo.")
+    deadline = rendered.deadline
+    if rendered.submission_id:
+        if not can_view_submission(user, deadline, rendered.submission.unit):
+            raise Http404("Không tìm thấy tệp báo cáo.")
+    elif not (can_manage_deadline(user, deadline) or user.role == User.Role.LEADER):
+        raise Http404("Không tìm thấy tệp báo cáo.")
+    return rendered

@@ -1,0 +1,63 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Deadline, RenderedReport, Submission, SubmissionRow
+
+
+class SubmissionForm(forms.ModelForm):
+    class Meta:
+        model = Submission
+        fields = ["summary", "difficulties", "proposals"]
+        labels = {
+            "summary": _("Tóm tắt kết quả thực hiện"),
+            "difficulties": _("Khó khăn, vướng mắc chung"),
+            "proposals": _("Đề xuất, kiến nghị chung"),
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class SubmissionRowForm(forms.ModelForm):
+    class Meta:
+        model = SubmissionRow
+        fields = ["status", "progress", "results", "difficulties", "proposals"]
+        widgets = {
+            "results": forms.Textarea(attrs={"rows": 3}),
+            "difficulties": forms.Textarea(attrs={"rows": 2}),
+            "proposals": forms.Textarea(attrs={"rows": 2}),
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100}),
+        }
+
+    def clean_progress(self):
+        progress = self.cleaned_data.get("progress")
+        if progress is not None and not 0 <= progress <= 100:
+            raise forms.ValidationError(_("Tiến độ phải từ 0 đến 100%."))
+        return progress
+
+
+SubmissionRowFormSet = forms.modelformset_factory(SubmissionRow, form=SubmissionRowForm, extra=0, can_delete=False)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do trả lại"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Vui lòng nêu lý do trả lại báo cáo.")},
+    )
+
+
+class DeadlineReportForm(forms.ModelForm):
+    class Meta:
+        model = Deadline
+        fields = ["report_number", "report_date", "recipients"]
+        help_texts = {"report_date": _("Dạng dd/mm/yyyy; để trống thì lấy ngày tạo báo cáo.")}
+        error_messages = {"report_date": {"invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")}}
+        widgets = {
+            "report_date": forms.DateInput(
+                attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y"
+            ),
+            "recipients": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class RenderForm(forms.Form):
+    format = forms.ChoiceField(label=_("Định dạng"), choices=RenderedReport.Format.choices)

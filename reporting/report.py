@@ -1,0 +1,613 @@
+"""The consolidated report of a deadline, and one unit's report: one context, three formatters.
+
+`build_consolidated_context(deadline)` and `build_unit_context(submission)` read the database and
+return plain data (str, int, date, lists and dicts). `render_pdf`, `render_xlsx` and `render_docx`
+turn that data into bytes and never query the database, so the same context renders the same
+document in every format (Oscar's ReportGenerator with its formatters does the same).
+"""
+
+import datetime
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+
+from plans.models import Task
+
+from .models import Submission, SubmissionRow, tracker_state
+
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+MOTTO_NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+STATUS_LABELS = dict(Task.Status.choices)
+
+
+# --- Context ------------------------------------------------------------------------------------
+
+
+def vn_date_line(place, date):
+    """ "Quảng Ngãi, ngày 21 tháng 9 năm 2021"; days below 10 and months 1–2 take a leading zero (NĐ 30/2020)."""
+    day = f"{date.day:02d}"
+    month = f"{date.month:02d}" if date.month < 3 else str(date.month)
+    line = f"ngày {day} tháng {month} năm {date.year}"
+    return f"{place}, {line}" if place else line.capitalize()
+
+
+def _num(value):
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _upper(unit, short=False):
+    if unit is None:
+        return ""
+    return ((unit.short_name if short else "") or unit.name).upper()
+
+
+def _number(number, abbreviation):
+    if number:
+        return f"Số: {number}"
+    return f"Số:       /BC-{abbreviation}" if abbreviation else "Số:       /BC"
+
+
+def _plan_reference(plan):
+    kind = plan.get_kind_display()
+    number = f" số {plan.number}" if plan.number else ""
+    date = f" ngày {plan.date:%d/%m/%Y}" if plan.date else ""
+    return f"{kind}{number}{date} của {plan.issuer.name}"
+
+
+def _targets(plan, year):
+    targets = (
+        plan.targets.filter(year__lte=year)
+        .select_related("index", "subindex__index", "indicator__subindex", "province")
+        .prefetch_related("goals", "subindex_group", "subindex__names")
+        .order_by("-year", "order", "id")
+    )
+    rows = []
+    for target in targets:
+        results = [r for r in target.results() if r is not None]
+        verdict = target.verdict()
+        rank, score, out_of = target.baseline()
+        baseline = []
+        if rank is not None:
+            baseline.append(f"hạng {rank}/{out_of}" if out_of else f"hạng {rank}")
+        if score is not None:
+            baseline.append(f"{_num(score)} điểm")
+        rows.append(
+            {
+                "subject": target.subject_label,
+                "year": target.year,
+                "goals": target.goals_label or target.text,
+                "baseline": (f"{target.baseline_year}: " if target.baseline_year and baseline else "")
+                + ", ".join(baseline),
+                "result": "; ".join(
+                    f"{_num(r.score)} điểm, hạng {r.rank_display}" if r.score is not None else f"hạng {r.rank_display}"
+                    for r in results
+                )
+                or _g("Chưa công bố"),
+                "verdict": str(verdict.label),
+                "verdict_state": verdict.state,
+                "reasons": " ".join(str(r) for r in verdict.reasons),
+            }
+        )
+    return rows
+
+
+def _unit_entry(unit, submission, include_unaccepted=False):
+    state = tracker_state(submission)
+    # The consolidated report takes accepted reports only; a unit exporting its own report sees it as it stands.
+    reported = submission is not None and (submission.status == Submission.Status.ACCEPTED or include_unaccepted)
+    entry = {
+        "name": unit.name,
+        "code": unit.code,
+        "state": state.value,
+        "state_label": str(state.label),
+        "reported": reported,
+        "on_time": bool(submission and submission.is_on_time),
+        "submitted_on": timezone.localdate(submission.submitted_at) if submission and submission.submitted_at else None,
+        "summary": "",
+        "difficulties": "",
+        "proposals": "",
+        "rows": [],
+        "done": 0,
+    }
+    if not reported:
+        return entry
+    entry.update(summary=submission.summary, difficulties=submission.difficulties, proposals=submission.proposals)
+    for i, row in enumerate(submission.rows.all(), start=1):
+        task = row.task
+        entry["rows"].append(
+            {
+                "no": i,
+                "section": str(task.section) if task.section_id else "",
+                "task": task.title,
+                "due_date": task.due_date,
+                "timeframe": task.timeframe_text or task.get_timeframe_display(),
+                "status": str(STATUS_LABELS.get(row.status, "")),
+                "progress": row.progress,
+                "results": row.results,
+                "difficulties": row.difficulties,
+                "proposals": row.proposals,
+            }
+        )
+        entry["done"] += row.status == Task.Status.DONE
+    return entry
+
+
+def _rows_prefetch():
+    return Prefetch("rows", queryset=SubmissionRow.objects.select_related("task__section").order_by("order", "id"))
+
+
+def _subtitle(title, year):
+    """The line under "BÁO CÁO": the rule's title without a leading "Báo cáo", with the year."""
+    text = title.strip()
+    if text.lower().startswith("báo cáo "):
+        text = text[len("báo cáo ") :]
+        text = text[:1].upper() + text[1:]
+    return text if str(year) in text else f"{text} năm {year}"
+
+
+def _period(deadline):
+    return f"Từ ngày {deadline.period_start:%d/%m/%Y} đến ngày {deadline.period_end:%d/%m/%Y}"
+
+
+def _common(deadline, issuer, number, date, recipients, signer_title, signer_name, units, title_of):
+    plan = deadline.rule.plan
+    issuer_place = issuer.get_place() if issuer else ""
+    with_difficulties = [
+        {"unit": u["name"], "text": u["difficulties"]} for u in units if u["reported"] and u["difficulties"].strip()
+    ]
+    with_proposals = [
+        {"unit": u["name"], "text": u["proposals"]} for u in units if u["reported"] and u["proposals"].strip()
+    ]
+    for u in units:
+        for r in u["rows"]:
+            if r["difficulties"].strip():
+                with_difficulties.append({"unit": u["name"], "text": f"{r['task']}: {r['difficulties']}"})
+            if r["proposals"].strip():
+                with_proposals.append({"unit": u["name"], "text": f"{r['task']}: {r['proposals']}"})
+    return {
+        "governing_body": _upper(issuer.parent, short=True) if issuer and issuer.parent_id else "",
+        "issuer": _upper(issuer),
+        "issuer_name": issuer.name if issuer else "",
+        "number": number,
+        "place": plan.place or issuer_place,
+        "date": date,
+        "place_date": vn_date_line(plan.place or issuer_place, date),
+        "motto_nation": MOTTO_NATION,
+        "motto": MOTTO,
+        "title": "BÁO CÁO",
+        "subtitle": title_of,
+        "period": _period(deadline),
+        "period_start": deadline.period_start,
+        "period_end": deadline.period_end,
+        "due_date": deadline.due_date,
+        "plan_reference": _plan_reference(plan),
+        "plan_title": plan.title,
+        "intro": (
+            f"Thực hiện {_plan_reference(plan)} về {plan.title[0].lower() + plan.title[1:]}, "
+            f"{issuer.name if issuer else ''} báo cáo kết quả thực hiện "
+            f"({_period(deadline).lower()}) như sau:"
+        ),
+        "units": units,
+        "units_reported": [u for u in units if u["reported"]],
+        "units_not_reported": [u for u in units if not u["reported"]],
+        "difficulties": with_difficulties,
+        "proposals": with_proposals,
+        "recipients": recipients,
+        "signer_title": signer_title,
+        "signer_name": signer_name,
+        "generated_at": timezone.localtime(),
+    }
+
+
+def build_consolidated_context(deadline, on=None):
+    """Plain data of the consolidated report: accepted submissions, and the units that have not reported."""
+    rule = deadline.rule
+    plan = rule.plan
+    issuer = plan.issuer
+    units = list(rule.reporting_units())
+    submissions = {
+        s.unit_id: s
+        # Through the related manager, so each submission knows its deadline without a query.
+        for s in deadline.submissions.filter(unit__in=[u.pk for u in units]).prefetch_related(_rows_prefetch())
+    }
+    entries = [_unit_entry(u, submissions.get(u.pk)) for u in units]
+    recipients = [line.strip() for line in deadline.recipients.splitlines() if line.strip()] or [
+        f"{issuer.parent.short_name or issuer.parent.name} (b/c)" if issuer.parent_id else "",
+        f"Lãnh đạo {issuer.short_name or issuer.name}",
+        "Các phòng, đơn vị có liên quan",
+        f"Lưu: VT, {plan.focal_unit.abbreviation or plan.focal_unit.short_name or plan.focal_unit.name}"
+        if plan.focal_unit_id
+        else "Lưu: VT",
+    ]
+    context = _common(
+        deadline,
+        issuer,
+        _number(deadline.report_number, issuer.abbreviation),
+        deadline.report_date or on or timezone.localdate(),
+        [r for r in recipients if r],
+        (plan.signer_title or "").upper(),
+        plan.signer.full_name if plan.signer_id else "",
+        entries,
+        _subtitle(rule.title, deadline.year),
+    )
+    context["targets"] = _targets(plan, deadline.year)
+    context["kind"] = "consolidated"
+    return context
+
+
+def build_unit_context(submission, on=None):
+    """Plain data of one unit's report, whatever its status (the unit exports its own draft too)."""
+    deadline = submission.deadline
+    unit = submission.unit
+    submission = Submission.objects.prefetch_related(_rows_prefetch()).get(pk=submission.pk)
+    entry = _unit_entry(unit, submission, include_unaccepted=True)
+    agency = unit.agency
+    signer = submission.submitted_by
+    abbreviation = unit.abbreviation or (agency.abbreviation if agency else "")
+    context = _common(
+        deadline,
+        unit,
+        _number("", abbreviation),
+        timezone.localdate(submission.submitted_at) if submission.submitted_at else on or timezone.localdate(),
+        [deadline.rule.to_unit.name, "Lưu: VT"],
+        (signer.title if signer and signer.title else _g("Trưởng đơn vị")).upper(),
+        signer.get_full_name() if signer else "",
+        [entry],
+        _subtitle(deadline.rule.title, deadline.year),
+    )
+    context["governing_body"] = _upper(agency, short=True) if agency and agency != unit else context["governing_body"]
+    context["targets"] = []
+    context["kind"] = "unit"
+    return context
+
+
+# --- Formatters: plain data in, bytes out, no database ------------------------------------------
+
+
+def _noop(pct):
+    pass
+
+
+def render_pdf(context, progress=_noop):
+    """A4 PDF in the layout of Nghị định 30/2020/NĐ-CP, with Liberation Serif embedded from static/fonts."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    progress(10)
+    html = render_to_string("reporting/report_pdf.html", {**context, "font_url": FONT_DIR.resolve().as_uri()})
+    progress(30)
+    font_config = FontConfiguration()
+    document = HTML(string=html, base_url=str(FONT_DIR)).render(font_config=font_config)
+    progress(80)
+    data = document.write_pdf()
+    progress(100)
+    return data
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(cell, value):
+    """User text is stored as a string, never a formula, and Excel keeps it as text when edited."""
+    cell.value = value
+    if isinstance(value, str) and value:
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_START):
+            cell.quotePrefix = True
+
+
+def _sheet_title(name, used):
+    bad = "[]:*?/\\"
+    title = "".join("-" if c in bad else c for c in name)[:28].strip() or "Đơn vị"
+    base, n = title, 2
+    while title.lower() in used:
+        title = f"{base[:26]}~{n}"
+        n += 1
+    used.add(title.lower())
+    return title
+
+
+def render_xlsx(context, progress=_noop):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head_font = Font(name="Times New Roman", bold=True, size=12)
+    body_font = Font(name="Times New Roman", size=12)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def table(ws, top, headers, rows, widths, date_cols=()):
+        for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+            cell = ws.cell(row=top, column=col, value=header)
+            cell.font, cell.fill, cell.border = head_font, fill, border
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            ws.column_dimensions[get_column_letter(col)].width = width
+        for r, values in enumerate(rows, start=top + 1):
+            for c, value in enumerate(values, start=1):
+                cell = ws.cell(row=r, column=c)
+                _text_cell(cell, value)
+                cell.font, cell.border, cell.alignment = body_font, border, wrap
+                if c in date_cols and isinstance(value, datetime.date):
+                    cell.number_format = "DD/MM/YYYY"
+        ws.freeze_panes = ws.cell(row=top + 1, column=1)
+
+    def heading(ws, lines):
+        for i, line in enumerate(lines, start=1):
+            cell = ws.cell(row=i, column=1)
+            _text_cell(cell, line)
+            cell.font = Font(name="Times New Roman", bold=i == 1, size=13 if i == 1 else 12)
+        return len(lines) + 2
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp"
+    top = heading(
+        ws,
+        [
+            f"{context['title']} {context['subtitle']}".strip(),
+            context["issuer_name"],
+            context["number"],
+            context["place_date"],
+            context["period"],
+        ],
+    )
+    table(
+        ws,
+        top,
+        ["TT", "Đơn vị", "Tình trạng", "Ngày gửi", "Số nhiệm vụ", "Hoàn thành", "Nội dung", "Khó khăn", "Đề xuất"],
+        [
+            [
+                i,
+                u["name"],
+                u["state_label"] if u["reported"] else f"{u['state_label']} – chưa báo cáo",
+                u["submitted_on"],
+                len(u["rows"]),
+                u["done"],
+                u["summary"],
+                u["difficulties"],
+                u["proposals"],
+            ]
+            for i, u in enumerate(context["units"], start=1)
+        ],
+        [6, 36, 22, 13, 12, 12, 50, 40, 40],
+        date_cols=(4,),
+    )
+    ws.print_title_rows = f"{top}:{top}"
+    if context["targets"]:
+        wt = wb.create_sheet("Mục tiêu")
+        t_top = heading(wt, ["Kết quả thực hiện các mục tiêu"])
+        table(
+            wt,
+            t_top,
+            ["Mục tiêu", "Năm", "Chỉ tiêu", "Năm gốc", "Kết quả", "Đánh giá", "Lý do"],
+            [
+                [t["subject"], t["year"], t["goals"], t["baseline"], t["result"], t["verdict"], t["reasons"]]
+                for t in context["targets"]
+            ],
+            [40, 8, 30, 20, 26, 16, 50],
+        )
+    progress(20)
+    used = {"tổng hợp", "mục tiêu"}
+    units = context["units"]
+    for n, u in enumerate(units, start=1):
+        wu = wb.create_sheet(_sheet_title(u["name"], used))
+        u_top = heading(
+            wu,
+            [
+                u["name"],
+                f"Tình trạng: {u['state_label']}",
+                f"Nội dung: {u['summary']}" if u["summary"] else "",
+            ],
+        )
+        table(
+            wu,
+            u_top,
+            [
+                "TT",
+                "Nhóm giải pháp",
+                "Nhiệm vụ",
+                "Thời gian",
+                "Hạn",
+                "Trạng thái",
+                "Tiến độ (%)",
+                "Kết quả đạt được",
+                "Khó khăn, vướng mắc",
+                "Đề xuất, kiến nghị",
+            ],
+            [
+                [
+                    r["no"],
+                    r["section"],
+                    r["task"],
+                    r["timeframe"],
+                    r["due_date"],
+                    r["status"],
+                    r["progress"],
+                    r["results"],
+                    r["difficulties"],
+                    r["proposals"],
+                ]
+                for r in u["rows"]
+            ],
+            [6, 30, 40, 14, 13, 16, 10, 50, 36, 36],
+            date_cols=(5,),
+        )
+        progress(20 + 70 * n // max(len(units), 1))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    progress(100)
+    return buffer.getvalue()
+
+
+def render_docx(context, progress=_noop):
+    """Word with the same content, Times New Roman 13 pt, for the office to edit before signing."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+
+    def set_font(style_or_run, size=13):
+        font = style_or_run.font
+        font.name = "Times New Roman"
+        font.size = Pt(size)
+        rpr = style_or_run.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(fonts)
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attr), "Times New Roman")
+
+    normal = doc.styles["Normal"]
+    set_font(normal, 13)
+    normal.paragraph_format.space_after = Pt(4)
+
+    def para(text="", bold=False, italic=False, align=None, size=13, cell=None, first_indent=False):
+        p = cell.add_paragraph() if cell is not None else doc.add_paragraph()
+        if align is not None:
+            p.alignment = align
+        if first_indent:
+            p.paragraph_format.first_line_indent = Mm(10)
+        run = p.add_run(text)
+        run.bold, run.italic = bold, italic
+        set_font(run, size)
+        return p
+
+    def first_para(cell, text, **kwargs):
+        p = cell.paragraphs[0]
+        p.alignment = kwargs.get("align", WD_ALIGN_PARAGRAPH.CENTER)
+        run = p.add_run(text)
+        run.bold = kwargs.get("bold", False)
+        set_font(run, kwargs.get("size", 13))
+        return p
+
+    center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+    head = doc.add_table(rows=1, cols=2)
+    head.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right_cell = head.rows[0].cells
+    left.width, right_cell.width = Mm(70), Mm(95)
+    first_para(left, context["governing_body"], size=13)
+    para(context["issuer"], bold=True, align=center, cell=left)
+    para("–––––––", align=center, cell=left)
+    para(context["number"], align=center, cell=left)
+    first_para(right_cell, context["motto_nation"], bold=True, size=12)
+    para(context["motto"], bold=True, align=center, cell=right_cell, size=13)
+    para("–––––––––––––––––", align=center, cell=right_cell)
+    para(context["place_date"], italic=True, align=center, cell=right_cell)
+    para()
+    para(context["title"], bold=True, align=center, size=14)
+    para(context["subtitle"], bold=True, align=center, size=14)
+    para(f"({context['period']})", italic=True, align=center)
+    para(context["intro"], align=justify, first_indent=True)
+    progress(10)
+
+    def grid(headers, rows, widths):
+        table = doc.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
+            cell.width = Mm(width)
+            first_para(cell, text, bold=True, size=12)
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, value, width in zip(cells, values, widths, strict=True):
+                cell.width = Mm(width)
+                if isinstance(value, datetime.date):
+                    value = f"{value:%d/%m/%Y}"
+                first_para(cell, "" if value is None else str(value), align=WD_ALIGN_PARAGRAPH.LEFT, size=12)
+        return table
+
+    number = 0
+    if context["targets"]:
+        number += 1
+        para(f"{_roman(number)}. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU", bold=True, align=justify)
+        grid(
+            ["Mục tiêu", "Chỉ tiêu", "Kết quả", "Đánh giá"],
+            [[f"{t['subject']} ({t['year']})", t["goals"], t["result"], t["verdict"]] for t in context["targets"]],
+            [55, 40, 40, 30],
+        )
+    number += 1
+    para(f"{_roman(number)}. KẾT QUẢ THỰC HIỆN NHIỆM VỤ", bold=True, align=justify)
+    units = context["units"]
+    for n, u in enumerate(units, start=1):
+        para(f"{n}. {u['name']}", bold=True, align=justify)
+        if not u["reported"]:
+            para(f"Chưa báo cáo ({u['state_label'].lower()}).", italic=True, align=justify, first_indent=True)
+            continue
+        if u["summary"]:
+            for line in u["summary"].splitlines():
+                if line.strip():
+                    para(line, align=justify, first_indent=True)
+        if u["rows"]:
+            grid(
+                ["TT", "Nhiệm vụ", "Trạng thái", "Kết quả đạt được"],
+                [
+                    [
+                        r["no"],
+                        r["task"],
+                        f"{r['status']}" + (f" ({r['progress']}%)" if r["progress"] is not None else ""),
+                        r["results"],
+                    ]
+                    for r in u["rows"]
+                ],
+                [10, 60, 30, 65],
+            )
+        progress(10 + 80 * n // max(len(units), 1))
+    for key, heading in (("difficulties", "KHÓ KHĂN, VƯỚNG MẮC"), ("proposals", "ĐỀ XUẤT, KIẾN NGHỊ")):
+        number += 1
+        para(f"{_roman(number)}. {heading}", bold=True, align=justify)
+        if not context[key]:
+            para("Không có.", align=justify, first_indent=True)
+        for item in context[key]:
+            para(f"- {item['unit']}: {item['text']}", align=justify, first_indent=True)
+    if context["units_not_reported"]:
+        para(
+            "Các đơn vị chưa báo cáo: " + ", ".join(u["name"] for u in context["units_not_reported"]) + ".",
+            italic=True,
+            align=justify,
+            first_indent=True,
+        )
+    para(f"Trên đây là báo cáo của {context['issuer_name']}./.", align=justify, first_indent=True)
+    foot = doc.add_table(rows=1, cols=2)
+    recv, sign = foot.rows[0].cells
+    recv.width, sign.width = Mm(80), Mm(85)
+    p = first_para(recv, "Nơi nhận:", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    p.runs[0].italic = True
+    for line in context["recipients"]:
+        para(f"- {line};", align=WD_ALIGN_PARAGRAPH.LEFT, size=11, cell=recv)
+    first_para(sign, context["signer_title"], bold=True, size=13)
+    for _ in range(3):
+        para("", cell=sign)
+    para(context["signer_name"], bold=True, align=center, cell=sign)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    progress(100)
+    return buffer.getvalue()
+
+
+def _roman(n):
+    return ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][n] if n <= 10 else str(n)
+
+
+FORMATTERS = {"pdf": render_pdf, "xlsx": render_xlsx, "docx": render_docx}
+
+
+def render(context, fmt, progress=_noop):
+    return FORMATTERS[fmt](context, progress)

@@ -1,0 +1,176 @@
+"""Writes on periodic reports: each verb runs under transaction.atomic; e-mails go out on commit."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+
+from accounts.models import User
+from notifications.services import notify
+from plans.models import Task, TaskUpdate
+
+from .models import RenderedReport, Submission, SubmissionRow
+
+
+def tasks_led_by(deadline, unit):
+    return (
+        Task.objects.filter(plan=deadline.rule.plan, lead_unit__path__startswith=unit.path)
+        .exclude(status=Task.Status.CANCELLED)
+        .select_related("section")
+        .order_by("section__order", "order", "id")
+    )
+
+
+def prefill_rows(submission):
+    """Rows for the tasks the unit leads that have none yet, from the task updates of the deadline's period."""
+    deadline = submission.deadline
+    have = set(submission.rows.values_list("task_id", flat=True))
+    tasks = [t for t in tasks_led_by(deadline, submission.unit) if t.pk not in have]
+    if not tasks:
+        return []
+    updates = {}
+    for update in (
+        TaskUpdate.objects.filter(
+            task__in=tasks,
+            kind=TaskUpdate.Kind.UPDATE,
+            created_at__date__gte=deadline.period_start,
+            created_at__date__lte=deadline.period_end,
+        )
+        .order_by("created_at", "id")
+        .only("task_id", "status", "progress", "note", "created_at")
+    ):
+        updates.setdefault(update.task_id, []).append(update)
+    rows = []
+    start = max((submission.rows.aggregate(m=Max("order"))["m"] or 0), 0)
+    for i, task in enumerate(tasks, start=start + 1):
+        in_period = updates.get(task.pk, [])
+        status = next((u.status for u in reversed(in_period) if u.status), "") or task.status
+        progress = next((u.progress for u in reversed(in_period) if u.progress is not None), None)
+        if progress is None:
+            progress = task.progress
+        notes = [f"{timezone.localtime(u.created_at):%d/%m/%Y}: {u.note.strip()}" for u in in_period if u.note.strip()]
+        results = "\n".join(notes) or task.result_note
+        rows.append(
+            SubmissionRow(submission=submission, task=task, order=i, status=status, progress=progress, results=results)
+        )
+    return SubmissionRow.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def start_submission(deadline, unit):
+    """The unit's report for the deadline, created as a prefilled draft the first time it is opened."""
+    submission, created = Submission.objects.get_or_create(deadline=deadline, unit=unit)
+    if submission.is_editable:
+        prefill_rows(submission)
+    return submission
+
+
+def _locked(submission):
+    return Submission.objects.select_for_update().get(pk=submission.pk)
+
+
+@transaction.atomic
+def save_draft(submission, by, fields=None, rows=None):
+    """Save the free text and the rows (`{row_id: {field: value}}`) of an editable report."""
+    locked = _locked(submission)
+    if not locked.is_editable:
+        raise ValidationError(_g("Báo cáo đã gửi, không thể sửa. Đề nghị đơn vị đầu mối trả lại nếu cần sửa."))
+    for name, value in (fields or {}).items():
+        if name in ("summary", "difficulties", "proposals"):
+            setattr(locked, name, value)
+    locked.save()
+    if rows:
+        objs = list(locked.rows.filter(pk__in=list(rows)))
+        for row in objs:
+            for name, value in rows[row.pk].items():
+                setattr(row, name, value)
+        SubmissionRow.objects.bulk_update(objs, ["status", "progress", "results", "difficulties", "proposals"])
+    submission.refresh_from_db()
+    return submission
+
+
+@transaction.atomic
+def submit_report(submission, by):
+    locked = _locked(submission)
+    if not locked.is_editable:
+        raise ValidationError(_g("Báo cáo này đã được gửi."))
+    locked.status = Submission.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = by
+    locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    deadline = locked.deadline
+    url = reverse("reporting:tracker", args=[deadline.pk])
+    for user in User.objects.filter(
+        role=User.Role.FOCAL, is_active=True, unit__path__startswith=deadline.rule.to_unit.path
+    ):
+        title = _g("%(unit)s đã gửi báo cáo: %(title)s") % {"unit": locked.unit, "title": deadline.rule.title}
+        notify(user, title, url=url)
+    submission.refresh_from_db()
+    return submission
+
+
+@transaction.atomic
+def return_report(submission, by, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_g("Vui lòng nêu lý do trả lại báo cáo."))
+    locked = _locked(submission)
+    if not locked.can_be_returned:
+        raise ValidationError(_g("Chỉ trả lại được báo cáo đã gửi."))
+    locked.status = Submission.Status.RETURNED
+    locked.returned_reason = reason
+    locked.reviewed_at = timezone.now()
+    locked.reviewed_by = by
+    locked.save(update_fields=["status", "returned_reason", "reviewed_at", "reviewed_by", "updated_at"])
+    deadline = locked.deadline
+    url = reverse("reporting:submission", args=[deadline.pk, locked.unit_id])
+    recipients = set(User.objects.filter(role=User.Role.UNIT_HEAD, is_active=True, unit=locked.unit))
+    if locked.submitted_by and locked.submitted_by.is_active:
+        recipients.add(locked.submitted_by)
+    title = _g("Báo cáo bị trả lại: %(title)s") % {"title": deadline.rule.title}
+    for user in sorted(recipients, key=lambda u: u.pk):
+        notify(
+            user,
+            title,
+            body=reason,
+            url=url,
+            email=(
+                "report-returned",
+                {"submission": locked, "deadline": deadline, "reason": reason, "by": by, "url": url},
+            ),
+        )
+    submission.refresh_from_db()
+    return submission
+
+
+@transaction.atomic
+def accept_report(submission, by):
+    locked = _locked(submission)
+    if not locked.can_be_reviewed:
+        raise ValidationError(_g("Chỉ tiếp nhận được báo cáo đã gửi."))
+    locked.status = Submission.Status.ACCEPTED
+    locked.reviewed_at = timezone.now()
+    locked.reviewed_by = by
+    locked.returned_reason = ""
+    locked.save(update_fields=["status", "reviewed_at", "reviewed_by", "returned_reason", "updated_at"])
+    submission.refresh_from_db()
+    return submission
+
+
+@transaction.atomic
+def request_render(deadline, fmt, by=None, submission=None):
+    """A new version of the report in `fmt`, rendered by a Celery task once this transaction commits."""
+    from .tasks import render_report_task
+
+    # Lock the deadline so two requests cannot take the same version number.
+    type(deadline).objects.select_for_update().filter(pk=deadline.pk).first()
+    last = RenderedReport.objects.filter(deadline=deadline, submission=submission, format=fmt).aggregate(
+        m=Max("version")
+    )["m"]
+    rendered = RenderedReport.objects.create(
+        deadline=deadline, submission=submission, format=fmt, version=(last or 0) + 1, created_by=by
+    )
+    transaction.on_commit(lambda: render_report_task.delay(rendered.pk))
+    return rendered

@@ -1,0 +1,254 @@
+"""Thin views: access helper → form → verb → redirect or partial."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.views.decorators.http import require_POST
+
+from accounts.models import Unit, User
+
+from . import services
+from .access import (
+    can_fill_submission,
+    can_manage_deadline,
+    deadlines_visible_to,
+    get_deadline_for,
+    get_rendered_for,
+    get_submission_for,
+    get_unit_report_for,
+)
+from .forms import DeadlineReportForm, RenderForm, ReturnForm, SubmissionForm, SubmissionRowFormSet
+from .models import RenderedReport, Submission, TrackerState, tracker_state
+
+
+@login_required
+def my_reports(request):
+    """ "Báo cáo của đơn vị": the deadlines the user's unit owes; for the focal office, those it tracks."""
+    user = request.user
+    today = timezone.localdate()
+    visible = deadlines_visible_to(user).filter(year__gte=today.year - 1).select_related("rule__plan", "rule__to_unit")
+    owed = []
+    unit = user.unit
+    if unit is not None and unit.kind not in (Unit.Kind.GROUP, Unit.Kind.ENTERPRISE):
+        owed_qs = (
+            visible.filter(Q(rule__from_units=unit) | Q(rule__from_children_of_id=unit.parent_id or -1))
+            .exclude(rule__to_unit=unit)
+            .distinct()
+            .order_by("due_date", "id")
+        )
+        owed = list(owed_qs)
+        submissions = {s.deadline_id: s for s in Submission.objects.filter(unit=unit, deadline__in=owed)}
+        owed = [(d, submissions.get(d.pk), tracker_state(submissions.get(d.pk))) for d in owed]
+    tracked = []
+    if user.role == User.Role.FOCAL and unit is not None or user.is_admin_role:
+        qs = visible
+        if not user.is_admin_role:
+            qs = qs.filter(
+                Q(rule__plan__focal_unit__path__startswith=unit.path)
+                | Q(rule__to_unit__path__startswith=unit.path)
+                | Q(rule__plan__focal_unit__isnull=True, rule__plan__issuer=user.agency)
+            )
+        tracked = qs.annotate(
+            n_submitted=Count("submissions", filter=Q(submissions__status=Submission.Status.SUBMITTED)),
+            n_accepted=Count("submissions", filter=Q(submissions__status=Submission.Status.ACCEPTED)),
+        ).order_by("due_date", "id")
+    return render(
+        request,
+        "reporting/submission_list.html",
+        {"owed": owed, "tracked": tracked, "today": today, "unit": unit},
+    )
+
+
+@login_required
+def tracker(request, pk):
+    """The focal office's view of one deadline: every reporting unit and where its report stands."""
+    deadline = get_deadline_for(request.user, pk, "manage")
+    rows = [(unit, sub, tracker_state(sub)) for unit, sub in deadline.unit_statuses()]
+    counts = {state: 0 for state in TrackerState}
+    for _unit, _sub, state in rows:
+        counts[state] += 1
+    renders = list(
+        RenderedReport.objects.filter(deadline=deadline, submission__isnull=True).select_related("created_by")
+    )
+    return render(
+        request,
+        "reporting/deadline_tracker.html",
+        {
+            "deadline": deadline,
+            "plan": deadline.rule.plan,
+            "rows": rows,
+            "counts": [(state, counts[state]) for state in TrackerState],
+            "n_accepted": counts[TrackerState.ACCEPTED],
+            "renders": renders,
+            "return_form": ReturnForm(),
+            "settings_form": DeadlineReportForm(instance=deadline),
+            "render_form": RenderForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def deadline_settings(request, pk):
+    deadline = get_deadline_for(request.user, pk, "manage")
+    form = DeadlineReportForm(request.POST, instance=deadline)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _g("Đã lưu thông tin báo cáo tổng hợp."))
+    else:
+        messages.error(request, _g("Thông tin báo cáo tổng hợp không hợp lệ: %s") % form.errors.as_text())
+    return redirect("reporting:tracker", deadline.pk)
+
+
+@login_required
+def submission(request, pk, unit_pk):
+    """A unit's report for a deadline: the form while it is a draft or returned, read-only once submitted."""
+    user = request.user
+    deadline, unit = get_unit_report_for(user, pk, unit_pk, "fill" if request.method == "POST" else "view")
+    may_fill = can_fill_submission(user, deadline, unit)
+    sub = Submission.objects.filter(deadline=deadline, unit=unit).first()
+    if may_fill and (sub is None or sub.is_editable):
+        sub = services.start_submission(deadline, unit)
+    rows = sub.rows.select_related("task__section") if sub else []
+    editable = may_fill and sub is not None and sub.is_editable
+    form = SubmissionForm(instance=sub) if editable else None
+    formset = SubmissionRowFormSet(queryset=rows, prefix="rows") if editable else None
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _g("Báo cáo đã gửi, không thể sửa. Đề nghị đơn vị đầu mối trả lại nếu cần sửa."))
+            return redirect("reporting:submission", deadline.pk, unit.pk)
+        form = SubmissionForm(request.POST, instance=sub)
+        formset = SubmissionRowFormSet(request.POST, queryset=rows, prefix="rows")
+        if form.is_valid() and formset.is_valid():
+            row_data = {
+                f.instance.pk: {k: f.cleaned_data[k] for k in f.Meta.fields} for f in formset.forms if f.instance.pk
+            }
+            try:
+                services.save_draft(sub, user, form.cleaned_data, row_data)
+                if "submit" in request.POST:
+                    services.submit_report(sub, user)
+                    messages.success(request, _g("Đã gửi báo cáo đến %s.") % deadline.rule.to_unit)
+                else:
+                    messages.success(request, _g("Đã lưu bản nháp."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect("reporting:submission", deadline.pk, unit.pk)
+        messages.error(request, _g("Vui lòng kiểm tra các ô được đánh dấu; nội dung đã nhập vẫn được giữ nguyên."))
+    renders = list(RenderedReport.objects.filter(submission=sub).select_related("created_by")) if sub and sub.pk else []
+    return render(
+        request,
+        "reporting/submission_form.html",
+        {
+            "deadline": deadline,
+            "plan": deadline.rule.plan,
+            "unit": unit,
+            "submission": sub,
+            "state": tracker_state(sub),
+            "rows": rows,
+            "form": form,
+            "formset": formset,
+            "editable": editable,
+            "may_fill": may_fill,
+            "manages": can_manage_deadline(user, deadline),
+            "return_form": ReturnForm(),
+            "render_form": RenderForm(),
+            "renders": renders,
+        },
+        status=200 if request.method == "GET" else 400,
+    )
+
+
+def _back(request, submission):
+    target = request.POST.get("next")
+    if target == "submission":
+        return redirect("reporting:submission", submission.deadline_id, submission.unit_id)
+    return redirect("reporting:tracker", submission.deadline_id)
+
+
+@login_required
+@require_POST
+def submission_return(request, pk):
+    sub = get_submission_for(request.user, pk, "review")
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _g("Vui lòng nêu lý do trả lại báo cáo."))
+        return _back(request, sub)
+    try:
+        services.return_report(sub, request.user, form.cleaned_data["reason"])
+        messages.success(request, _g("Đã trả lại báo cáo của %s.") % sub.unit)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(request, sub)
+
+
+@login_required
+@require_POST
+def submission_accept(request, pk):
+    sub = get_submission_for(request.user, pk, "review")
+    try:
+        services.accept_report(sub, request.user)
+        messages.success(request, _g("Đã tiếp nhận báo cáo của %s.") % sub.unit)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(request, sub)
+
+
+def _render_response(request, rendered, fallback_url):
+    if request.htmx:
+        return render(request, "reporting/partials/rendered_row.html", {"r": rendered})
+    messages.info(request, _g("Đang tạo tệp báo cáo; tệp sẽ có trong danh sách khi hoàn tất."))
+    return redirect(fallback_url)
+
+
+@login_required
+@require_POST
+def render_consolidated(request, pk):
+    deadline = get_deadline_for(request.user, pk, "manage")
+    form = RenderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _g("Định dạng không hợp lệ."))
+        return redirect("reporting:tracker", deadline.pk)
+    rendered = services.request_render(deadline, form.cleaned_data["format"], by=request.user)
+    rendered.refresh_from_db()
+    return _render_response(request, rendered, reverse("reporting:tracker", args=[deadline.pk]))
+
+
+@login_required
+@require_POST
+def render_unit(request, pk, unit_pk):
+    deadline, unit = get_unit_report_for(request.user, pk, unit_pk)
+    sub = Submission.objects.filter(deadline=deadline, unit=unit).first()
+    form = RenderForm(request.POST)
+    url = reverse("reporting:submission", args=[deadline.pk, unit.pk])
+    if sub is None or not form.is_valid():
+        messages.error(request, _g("Chưa có báo cáo để xuất."))
+        return redirect(url)
+    rendered = services.request_render(deadline, form.cleaned_data["format"], by=request.user, submission=sub)
+    rendered.refresh_from_db()
+    return _render_response(request, rendered, url)
+
+
+@login_required
+def rendered_progress(request, pk):
+    rendered = get_rendered_for(request.user, pk)
+    return render(request, "reporting/partials/rendered_row.html", {"r": rendered})
+
+
+@login_required
+def rendered_download(request, pk):
+    rendered = get_rendered_for(request.user, pk)
+    if rendered.status != RenderedReport.Status.DONE or not rendered.file:
+        raise Http404("Tệp báo cáo chưa sẵn sàng.")
+    return FileResponse(
+        rendered.file.open("rb"),
+        as_attachment=True,
+        filename=rendered.download_name(),
+        content_type=rendered.content_type,
+    )

@@ -1,0 +1,34 @@
+import datetime
+import zoneinfo
+
+import pytest
+
+from reporting.models import ReportingRule
+from tests.factories import ReportingRuleFactory
+
+VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(y, m, d, hour=8, minute=0):
+    """A moment in Vietnam, for time_machine."""
+    return datetime.datetime(y, m, d, hour, minute, tzinfo=VN)
+
+
+@pytest.fixture
+def report_rule(org, plan, people):
+    """Every division of SCT reports to the focal office before 15/11 (qltm: bob is head; qlxnk: only frank)."""
+    return ReportingRuleFactory(
+        plan=plan,
+        kind=ReportingRule.Kind.UNIT_TO_FOCAL,
+        title="Báo cáo kết quả thực hiện Kế hoạch",
+        day=15,
+        month=11,
+        from_children_of=org["sct"],
+        to_unit=org["khtcth"],
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """The people of the shared fixtures are created with a password: hash it cheaply here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,60 @@
+"""The real flow in Chromium: a unit head submits, the focal office accepts and renders the PDF.
+
+Set SCREENSHOT_DIR=docs/screenshots to also save the pictures of the pages.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from reporting.models import Submission
+from tests.conftest import login
+
+from .conftest import at
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def shot(page, name, width=1366):
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if not folder:
+        return
+    page.set_viewport_size({"width": width, "height": 900})
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(folder) / name), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def test_unit_head_submits_and_focal_office_accepts_and_renders(page, eager, deadline, unit_tasks, org, heads):
+    with time_machine.travel(at(2025, 11, 10), tick=True):
+        login(page, "bob")
+        page.get_by_role("link", name="Báo cáo", exact=True).click()
+        page.get_by_role("link", name="Soạn báo cáo").click()
+        results = page.get_by_label("Kết quả đạt được").nth(1)
+        results.fill("Hỗ trợ 15 doanh nghiệp đăng ký nhãn hiệu.")
+        page.get_by_label("Tóm tắt kết quả thực hiện").fill("Phòng hoàn thành 2/2 nhiệm vụ được giao.")
+        page.get_by_label("Đề xuất, kiến nghị chung").fill("Đề nghị bố trí kinh phí xúc tiến thương mại năm 2026.")
+        shot(page, "report-submission-form.png")
+        shot(page, "report-submission-form-phone.png", width=390)
+        page.get_by_role("button", name="Gửi báo cáo").click()
+        assert page.get_by_text("Đã gửi báo cáo đến").is_visible()
+        assert page.get_by_text("Hỗ trợ 15 doanh nghiệp đăng ký nhãn hiệu.").is_visible()
+        assert page.get_by_role("button", name="Gửi báo cáo").count() == 0
+
+        page.context.clear_cookies()
+        login(page, "carol")
+        page.goto(f"/reports/deadlines/{deadline.pk}/")
+        row = page.locator(f'tr[data-unit="{org["qltm"].code}"]')
+        assert row.get_by_text("Đúng hạn").is_visible()
+        row.get_by_role("button", name="Tiếp nhận").click()
+        assert page.locator(f'tr[data-unit="{org["qltm"].code}"]').get_by_text("Đã tiếp nhận").is_visible()
+        page.get_by_role("button", name="PDF").click()
+        page.get_by_role("link", name="Tải về").wait_for()
+        shot(page, "report-tracker.png")
+        shot(page, "report-tracker-phone.png", width=390)
+        with page.expect_download() as info:
+            page.get_by_role("link", name="Tải về").click()
+        assert info.value.suggested_filename.endswith("-v1.pdf")
+    assert Submission.objects.get(deadline=deadline, unit=org["qltm"]).status == Submission.Status.ACCEPTED
