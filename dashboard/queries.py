@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
@@ -279,6 +280,7 @@ def what_if(province, subindex_number=None, new_score=None, year=None):
         out["old_score"] = scores[subindex_number]
         out["new_total"] = weighted_total(changed, weights)
         out["gain"] = out["new_total"] - current
+        out["gain_text"] = ("+" if out["gain"] > 0 else "") + number_format(out["gain"], 2)
     return out
 
 

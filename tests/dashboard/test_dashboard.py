@@ -177,7 +177,7 @@ def test_what_if_adds_the_weighted_gain(client, people, plan):
         ResultFactory(province=qn, year=2021, subindex=cstp(n), score=Decimal(str(score)), rank=None)
     as_user(client, people, "dave")
     body = client.get(f"/dashboard/what-if/?province={qn.pk}&subindex=8&score=8,39").content.decode()
-    assert "73,04" in body and 'id="what-if-total">75,04<' in body
+    assert "73,04" in body and 'id="what-if-total">75,04<' in body and "(+2,00 điểm)" in body
     bad = client.get(f"/dashboard/what-if/?province={qn.pk}&subindex=8&score=abc").content.decode()
     assert "Nhập điểm mục tiêu từ 0 đến 10" in bad
 

@@ -4,6 +4,10 @@
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
   var links = JSON.parse(document.getElementById("dashboard-links").textContent);
   var L = data.labels;
+  // On paper the data tables stand next to the charts.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
   if (typeof Chart === "undefined") return;
   Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Liberation Sans', sans-serif";
   Chart.defaults.maintainAspectRatio = false;
