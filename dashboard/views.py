@@ -145,11 +145,10 @@ def public_plan(request, key):
     for t in targets:
         results = [r for r in t.results() if r is not None]
         target_rows.append({"target": t, "results": results, "verdict": t.verdict()})
-    done = Q(status=Task.Status.DONE)
     sections = (
         plan.sections.annotate(
             n=Count("tasks"),
-            n_done=Count("tasks", filter=done),
+            n_done=Count("tasks", filter=Q(tasks__status=Task.Status.DONE)),
             n_overdue=Count(
                 "tasks",
                 filter=Q(tasks__due_date__lt=today) & ~Q(tasks__status__in=[Task.Status.DONE, Task.Status.CANCELLED]),
@@ -159,7 +158,9 @@ def public_plan(request, key):
         .filter(n__gt=0)
         .order_by("order", "id")
     )
-    totals = plan.tasks.aggregate(n=Count("id"), n_done=Count("id", filter=done), avg=Avg("progress"))
+    totals = plan.tasks.aggregate(
+        n=Count("id"), n_done=Count("id", filter=Q(status=Task.Status.DONE)), avg=Avg("progress")
+    )
     return render(
         request,
         "dashboard/public_plan.html",

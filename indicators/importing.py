@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from .models import Index, Province, Result, SubIndex
@@ -139,7 +140,8 @@ class ProvinceMatcher:
         provinces = Province.objects.all()
         # Editions of 34 provinces list the merged ones; editions of 63 the former ones.
         if out_of <= 34:
-            provinces = provinces.filter(valid_to__isnull=True)
+            # Thừa Thiên Huế kept its territory in 2025; the reference data leaves it as its own successor.
+            provinces = provinces.filter(Q(valid_to__isnull=True) | Q(successor_id=F("pk")))
         else:
             provinces = provinces.filter(valid_from__isnull=True)
         self.by_name = {}

@@ -316,14 +316,16 @@ class Target(models.Model):
                 out_of = out_of or published.out_of
         return rank, score, out_of
 
-    def verdict(self, result=None, region_rank=None, baseline=None):
+    def verdict(self, result=None, region_rank=None, baseline=None, results=None):
         """Met / not met / pending for a result (default: the published ones), with the reasons in words.
 
         `region_rank` is the province's rank within a region, for "top N of the region" goals;
         when not given it is computed from the results of the region's provinces. `baseline`
-        (rank, score, out_of) may be passed by a caller that has the results at hand already.
+        (rank, score, out_of) and `results` (a list, None for "not published") may be passed by a
+        caller that has the results at hand already.
         """
-        results = [result] if result is not None else self.results()
+        if results is None:
+            results = [result] if result is not None else self.results()
         rules = [g.rules() for g in self.goals.all()]
         if not rules:
             return Verdict(Verdict.PENDING, [str(_("Chưa đặt chỉ tiêu cụ thể."))])

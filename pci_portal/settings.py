@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dashboard.middleware.QueryCountMiddleware",  # X-Query-Count for bench/pages.py, only when QUERY_COUNT_HEADER
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -213,3 +214,4 @@ LOGGING = {
 
 PORTAL_NAME = _("Cổng theo dõi nâng cao chỉ số PCI")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators.importing import normalize_name
-from indicators.models import Result
+from indicators.models import Province, Result
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "pci-2021-mau.xlsx"
 HEADER = "Tỉnh/thành phố;PCI;Hạng;" + ";".join(f"CSTP{n};Hạng{n}" for n in range(1, 11))
@@ -130,3 +130,15 @@ def test_only_administrators_and_focal_offices_import(client, people, who):
 def test_administrator_may_import(client, people):
     client.force_login(people["admin"])
     assert client.get("/indicators/results/import/").status_code == 200
+
+
+def test_a_34_province_table_matches_the_provinces_after_the_merger(carol_client):
+    rows = [qn_row(name="Tuyên Quang", rank="1"), qn_row(name="Huế", rank="2"), qn_row(name="Hà Giang", rank="3")]
+    body = upload(carol_client, csv_file(*rows), year=2025, out_of=34).content.decode()
+    assert "không nhận ra tỉnh/thành phố “Hà Giang”" in body  # merged into Tuyên Quang
+    assert "Dòng 3" not in body and "Dòng 4" not in body
+    preview_rows = upload(carol_client, csv_file(*rows[:2]), year=2025, out_of=34).context["preview"].rows
+    assert [r.province_id for r in preview_rows] == [
+        Province.objects.get(code="TQ25").pk,
+        Province.objects.get(code="HUE").pk,
+    ]

@@ -4,6 +4,10 @@
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
   var links = JSON.parse(document.getElementById("dashboard-links").textContent);
   var L = data.labels;
+  // On paper the data tables stand next to the charts.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
   if (typeof Chart === "undefined") return;
   Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Liberation Sans', sans-serif";
   Chart.defaults.maintainAspectRatio = false;
@@ -14,6 +18,11 @@
     if (links.plan && !q.has("plan")) q.set("plan", links.plan);
     if (links.unit && !q.has("unit")) q.set("unit", links.unit);
     window.location.href = links.tasks + "?" + q.toString();
+  }
+  function shortLabel(v) {
+    var l = String(this.getLabelForValue(v));
+    var max = window.innerWidth < 576 ? 18 : 40;
+    return l.length > max ? l.slice(0, max - 1) + "…" : l;
   }
   function num(v) { return v === null || v === undefined ? "–" : v.toLocaleString("vi-VN"); }
 
@@ -28,6 +37,7 @@
         data: { labels: s.years, datasets: [{ label: L.rank, data: s.rank, borderColor: "#0d6efd", backgroundColor: "#0d6efd", spanGaps: true }] },
         options: {
           onClick: openData,
+          layout: { padding: { top: 18, right: 12 } },
           scales: { y: { reverse: true, min: 1, suggestedMax: maxOut, title: { display: true, text: L.rank } } },
           plugins: {
             legend: { display: false },
@@ -77,7 +87,9 @@
       type: "bar",
       data: {
         labels: data.status.units,
-        datasets: data.status.datasets.map(function (d) { return { label: d.label, data: d.data, backgroundColor: d.color }; })
+        datasets: data.status.datasets.map(function (d) {
+          return { label: d.label, data: d.data, backgroundColor: d.color, maxBarThickness: 36 };
+        })
       },
       options: {
         indexAxis: "y",
@@ -113,10 +125,11 @@
           { label: L.late, data: c.late, backgroundColor: "#ffc107" },
           { label: L.missing, data: c.missing, backgroundColor: "#dc3545" },
           { label: L.not_due, data: c.not_due, backgroundColor: "#adb5bd" }
-        ]
+        ].map(function (d) { d.maxBarThickness = 36; return d; })
       },
       options: {
-        indexAxis: "y", scales: { x: { stacked: true }, y: { stacked: true } },
+        indexAxis: "y",
+        scales: { x: { stacked: true }, y: { stacked: true, ticks: { callback: shortLabel } } },
         onClick: function (e, els) { if (els.length) window.location.href = links.deadline + c.ids[els[0].index] + "/"; }
       }
     });
