@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from .models import Index, Province, Result, SubIndex
+from .reference import names_2025
 
 SUBINDEX_COUNT = 10
 COLUMN_COUNT = 1 + 2 + 2 * SUBINDEX_COUNT
@@ -140,12 +140,14 @@ class ProvinceMatcher:
         provinces = Province.objects.all()
         # Editions of 34 provinces list the merged ones; editions of 63 the former ones.
         if out_of <= 34:
-            # Thừa Thiên Huế kept its territory in 2025; the reference data leaves it as its own successor.
-            provinces = provinces.filter(Q(valid_to__isnull=True) | Q(successor_id=F("pk")))
+            provinces = provinces.filter(valid_to__isnull=True)
         else:
             provinces = provinces.filter(valid_from__isnull=True)
         self.by_name = {}
+        renamed = names_2025() if out_of <= 34 else {}  # Thừa Thiên Huế is published as "Huế" from 2025
         for p in provinces:
+            if p.code in renamed:
+                self.by_name.setdefault(normalize_name(renamed[p.code]), p)
             self.by_name.setdefault(normalize_name(p.name), p)
             if p.name_en:
                 self.by_name.setdefault(normalize_name(p.name_en), p)

@@ -19,6 +19,15 @@ def read_reference():
         return yaml.safe_load(fh)
 
 
+def names_2025():
+    """{code: name} of the units of 1 July 2025 whose row continues an older one under another name."""
+    return {
+        new["code"]: new["name"]
+        for new in read_reference()["provinces_2025"]
+        if new.get("merged_from_codes") == [new.get("code")] and new["merged_from"] != [new["name"]]
+    }
+
+
 def load_reference(get_model=None):
     """Create or update the reference rows; `get_model(app_label, name)` lets a migration pass its apps."""
     if get_model is None:
@@ -74,8 +83,8 @@ def load_reference(get_model=None):
     new_units = {}
     for new in data["provinces_2025"]:
         sources = new["merged_from"]
-        if sources == [new["name"]]:
-            continue  # unchanged: the old row simply continues
+        if sources == [new["name"]] or new.get("merged_from_codes") == [new.get("code")]:
+            continue  # unchanged or only renamed (Thừa Thiên Huế → Huế): the old row simply continues
         code = new.get("code") or new["name"]
         prov, _ = Province.objects.update_or_create(
             code=code,
