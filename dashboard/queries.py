@@ -61,42 +61,8 @@ class Filters:
         return cls(plan=plan, year=as_int("year") or today.year, unit=as_int("unit"))
 
 
-def visible_tasks(user):
-    """Tasks the user may see, as a plain (non-distinct) queryset that aggregates cleanly.
-
-    The same rows as `Task.objects.visible_to(user)` (tests/dashboard/test_scope.py holds the two
-    together), written without the DISTINCT over the coordinating-units join, which costs a
-    province-wide dashboard hundreds of milliseconds at 10,000 tasks.
-    """
-    if user.is_admin_role:
-        return Task.objects.all()
-    scope = scope_of(user)
-    if scope is None:
-        return Task.objects.none()
-    coordinated = Task.coordinating_units.through.objects.filter(unit__path__startswith=scope.path)
-    return Task.objects.filter(
-        Q(plan__issuer__path__startswith=scope.path)
-        | Q(lead_unit__path__startswith=scope.path)
-        | Q(pk__in=coordinated.values("task_id"))
-    )
-
-
-def visible_plans(user):
-    """The same rows as `Plan.objects.visible_to(user)`, without its DISTINCT over tasks × units."""
-    if user.is_admin_role:
-        return Plan.objects.all()
-    scope = scope_of(user)
-    if scope is None:
-        return Plan.objects.none()
-    led = Task.objects.filter(lead_unit__path__startswith=scope.path).values("plan_id")
-    coordinated = Task.coordinating_units.through.objects.filter(unit__path__startswith=scope.path)
-    return Plan.objects.filter(
-        Q(issuer__path__startswith=scope.path) | Q(pk__in=led) | Q(pk__in=coordinated.values("task__plan_id"))
-    )
-
-
 def filtered_tasks(user, plan=None, unit=None):
-    tasks = visible_tasks(user)
+    tasks = Task.objects.visible_to(user)
     if plan is not None:
         tasks = tasks.filter(plan=plan)
     if unit is not None:
@@ -401,7 +367,7 @@ def build_dashboard(user, filters, today=None, now=None):
                 ]
             ),
         }
-        for p in visible_plans(user)
+        for p in Plan.objects.visible_to(user)
         .tracked()
         .order_by("-period_start", "issuer__path", "number")
         .values("id", "number", "number_suffix", "issuer__short_name", "issuer__name", "period_start", "period_end")
