@@ -199,7 +199,7 @@ def _task_scope(scope):
 
 class TaskQuerySet(models.QuerySet):
     def open(self):
-        return self.exclude(status__in=[Task.Status.DONE, Task.Status.CANCELLED])
+        return self.exclude(status__in=Task.CLOSED_STATUSES)
 
     def dated(self):
         return self.filter(due_date__isnull=False)
@@ -257,6 +257,8 @@ class Task(models.Model):
         DONE = "done", _("Hoàn thành")
         PAUSED = "paused", _("Tạm dừng")
         CANCELLED = "cancelled", _("Hủy bỏ")
+
+    CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
 
     plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="tasks")
     section = models.ForeignKey(
@@ -344,7 +346,7 @@ class Task(models.Model):
         return None
 
     def is_open(self):
-        return self.status not in (self.Status.DONE, self.Status.CANCELLED)
+        return self.status not in self.CLOSED_STATUSES
 
     def is_overdue(self, on=None):
         """Open and past its due date on `on`. Regular work without a date is never overdue."""

@@ -52,9 +52,8 @@ def _query_without_page(request):
 @login_required
 def my_tasks(request):
     user = request.user
-    visible = Task.objects.visible_to(user)
     scope = request.GET.get("scope", "mine")
-    base = Task.objects.filter(pk__in=visible.values("pk"))
+    base = Task.objects.visible_to(user)
     if scope != "all":
         base = base.mine(user)
     plans = Plan.objects.filter(pk__in=base.values("plan_id")).order_by("-period_start", "number")
@@ -63,10 +62,17 @@ def my_tasks(request):
     if not request.GET.get("o"):
         tasks = tasks.order_by("due_date", "plan_id", "order", "id")
     today = timezone.localdate()
-    counts = dict(tasks.order_by().values_list("status").annotate(n=Count("id")))
-    overdue_count = tasks.overdue(on=today).count()
+    # One pass over the visible rows gives the counts per status, the overdue count and the total
+    # (which the paginator reuses): at province scale each pass costs tens of milliseconds.
+    rows = tasks.order_by().values("status").annotate(n=Count("id"), late=Count("id", filter=Q(due_date__lt=today)))
+    counts = {r["status"]: r["n"] for r in rows}
+    # Late rows of open statuses: the rule of TaskQuerySet.overdue(), counted in the same pass.
+    overdue_count = sum(r["late"] for r in rows if r["status"] not in Task.CLOSED_STATUSES)
+    total = sum(counts.values())
     tasks = tasks.select_related("plan", "section", "lead_unit").prefetch_related("coordinating_units")
-    page = _page(request, tasks)
+    paginator = Paginator(tasks, PAGE_SIZE)
+    paginator.count = total  # cached_property: no second COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
     statuses = [(value, label, counts.get(value, 0)) for value, label in Task.Status.choices]
     return render(
         request,
@@ -76,7 +82,7 @@ def my_tasks(request):
             "page_obj": page,
             "tasks": page.object_list,
             "statuses": statuses,
-            "total": sum(counts.values()),
+            "total": total,
             "overdue_count": overdue_count,
             "scope": scope,
             "filtering": any(request.GET.get(k) for k in ("q", "plan", "subindex", "status", "due_before", "overdue")),

@@ -88,6 +88,15 @@ def test_counts_per_status_are_shown_at_the_top(as_user, work):
 
 
 @time_machine.travel(TODAY, tick=False)
+def test_overdue_count_counts_open_late_tasks_only(as_user, work):
+    yesterday = TODAY.date() - datetime.timedelta(days=1)
+    Task.objects.filter(pk=work["lead"].pk).update(due_date=yesterday, status=Task.Status.IN_PROGRESS)
+    Task.objects.filter(pk=work["coordinated"].pk).update(due_date=yesterday, status=Task.Status.DONE)
+    page = as_user("alice").get("/tasks/").content.decode()
+    assert 'data-count="overdue">1</div>' in page
+
+
+@time_machine.travel(TODAY, tick=False)
 def test_filters_status_overdue_due_before_plan_subindex_and_search(as_user, work, people):
     lead, coordinated = work["lead"], work["coordinated"]
     Task.objects.filter(pk=lead.pk).update(due_date=datetime.date(2024, 6, 30), status=Task.Status.IN_PROGRESS)
@@ -138,8 +147,8 @@ def test_query_count_does_not_grow_with_the_rows(as_user, plan, org, people, row
     _tasks(rows, plan, org, people)
     client = as_user("alice")
     client.get("/tasks/")  # warm the session and caches
-    # session, user, unit; plans of the filter; counts; overdue; page count; page; coordinating units
-    with django_assert_num_queries(11):
+    # session, user, unit; plans of the filter; counts per status with the overdue ones; page; coordinating units
+    with django_assert_num_queries(9):
         response = client.get("/tasks/?o=due")
     assert response.status_code == 200
     assert len(response.context["tasks"]) == min(rows, 25)
