@@ -1,6 +1,7 @@
 """Logging in through the real form in Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import login
 
@@ -9,14 +10,14 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 def test_demo_official_logs_in_and_sees_the_vietnamese_portal(page, people):
     login(page, "alice")
-    assert page.get_by_text("Xin chào, Nguyễn Thị Alice").is_visible()
+    expect(page.get_by_text("Xin chào, Nguyễn Thị Alice")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "vi"
 
 
 def test_wrong_password_is_refused_in_vietnamese(page, people):
     login(page, "alice", password="sai-mat-khau")
     assert "/login/" in page.url
-    assert page.get_by_text("Vui lòng nhập chính xác").is_visible()
+    expect(page.get_by_text("Vui lòng nhập chính xác")).to_be_visible()
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from indicators.models import SubIndex
 from plans.models import Task
@@ -27,8 +28,7 @@ def test_focal_office_clicks_an_overdue_bar_and_tries_a_what_if(page, org, peopl
     login(page, "carol")
     page.goto("/dashboard/")
     page.wait_for_function("() => window.Chart && Chart.getChart('chart-overdue')")
-    assert page.locator("#rank-" + f"{qng.pk}-{target.subindex_id}").is_visible()
-
+    expect(page.locator("#rank-" + f"{qng.pk}-{target.subindex_id}")).to_be_visible()
     # Click the first (only) overdue bar: the list behind it has the three late tasks.
     page.locator("#chart-overdue").scroll_into_view_if_needed()
     box = page.locator("#chart-overdue").bounding_box()

@@ -1,6 +1,7 @@
 """In a real browser: the bell shows the unread count, marking read updates it without a reload."""
 
 import pytest
+from playwright.sync_api import expect
 
 from notifications.models import Notification
 from tests.conftest import login
@@ -22,8 +23,8 @@ def test_unit_head_reads_reminders_and_the_badge_follows(page, reference, people
     assert page.get_by_role("button", name="Đánh dấu đã đọc").count() == 1
     page.get_by_role("button", name="Đánh dấu tất cả đã đọc").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Đã đánh dấu 1 thông báo là đã đọc.").is_visible()
+    expect(page.get_by_text("Đã đánh dấu 1 thông báo là đã đọc.")).to_be_visible()
     assert page.locator("#unread-badge").count() == 0
     page.get_by_role("button", name="Xem").first.click()
     page.wait_for_url("**/notifications/preferences/")
-    assert page.get_by_role("heading", name="Tùy chọn nhận thông báo").is_visible()
+    expect(page.get_by_role("heading", name="Tùy chọn nhận thông báo")).to_be_visible()

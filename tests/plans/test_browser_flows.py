@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from plans.models import Plan, Task
 from tests.conftest import login
@@ -42,14 +43,14 @@ def test_official_updates_a_task_with_a_pdf_the_head_sees_it_and_another_agency_
 
     history = page.locator("#task-history")
     history.get_by_text("Đã tổ chức 12 hội chợ, 350 doanh nghiệp tham gia.").wait_for()
-    assert history.get_by_role("link", name="Báo cáo hội chợ 2024.pdf").is_visible()
-    assert page.locator("#task-header").get_by_text("60%").is_visible()
+    expect(history.get_by_role("link", name="Báo cáo hội chợ 2024.pdf")).to_be_visible()
+    expect(page.locator("#task-header").get_by_text("60%")).to_be_visible()
     assert page.evaluate("window.notReloaded") is True  # htmx swapped the parts, no full reload
 
     head = chromium.new_context(base_url=live_server.url, locale="vi-VN").new_page()
     login(head, "qng.truongphong", "demo12345")
     head.goto(task_url)
-    assert head.locator("#task-history").get_by_text("Đã tổ chức 12 hội chợ").is_visible()
+    expect(head.locator("#task-history").get_by_text("Đã tổ chức 12 hội chợ")).to_be_visible()
     with head.expect_download() as download:
         head.get_by_role("link", name="Báo cáo hội chợ 2024.pdf").click()
     assert download.value.suggested_filename == "Báo cáo hội chợ 2024.pdf"
@@ -88,5 +89,5 @@ def test_focal_office_adds_a_task_to_a_plan_in_the_browser(page, demo):
     page.get_by_label("Hạn hoàn thành").fill("30/11/2025")
     page.get_by_role("button", name="Lưu").click()
     page.get_by_role("heading", name="Tập huấn thương mại điện tử cho doanh nghiệp nhỏ").wait_for()
-    assert page.get_by_text("30/11/2025").is_visible()
+    expect(page.get_by_text("30/11/2025")).to_be_visible()
     assert plan.tasks.filter(title="Tập huấn thương mại điện tử cho doanh nghiệp nhỏ").exists()

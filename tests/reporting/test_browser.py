@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from reporting.models import Submission
 from tests.conftest import login
@@ -39,17 +40,17 @@ def test_unit_head_submits_and_focal_office_accepts_and_renders(page, eager, dea
         shot(page, "report-submission-form.png")
         shot(page, "report-submission-form-phone.png", width=390)
         page.get_by_role("button", name="Gửi báo cáo").click()
-        assert page.get_by_text("Đã gửi báo cáo đến").is_visible()
-        assert page.get_by_text("Hỗ trợ 15 doanh nghiệp đăng ký nhãn hiệu.").is_visible()
+        expect(page.get_by_text("Đã gửi báo cáo đến")).to_be_visible()
+        expect(page.get_by_text("Hỗ trợ 15 doanh nghiệp đăng ký nhãn hiệu.")).to_be_visible()
         assert page.get_by_role("button", name="Gửi báo cáo").count() == 0
 
         page.context.clear_cookies()
         login(page, "carol")
         page.goto(f"/reports/deadlines/{deadline.pk}/")
         row = page.locator(f'tr[data-unit="{org["qltm"].code}"]')
-        assert row.get_by_text("Đúng hạn").is_visible()
+        expect(row.get_by_text("Đúng hạn")).to_be_visible()
         row.get_by_role("button", name="Tiếp nhận").click()
-        assert page.locator(f'tr[data-unit="{org["qltm"].code}"]').get_by_text("Đã tiếp nhận").is_visible()
+        expect(page.locator(f'tr[data-unit="{org["qltm"].code}"]').get_by_text("Đã tiếp nhận")).to_be_visible()
         page.get_by_role("button", name="PDF").click()
         page.get_by_role("link", name="Tải về").wait_for()
         shot(page, "report-tracker.png")
