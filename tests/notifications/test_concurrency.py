@@ -107,6 +107,7 @@ def test_celery_worker_over_redis_sends_the_reminder_e_mail(postgresql, redis_ur
     assert set(ReminderLog.objects.values_list("status", flat=True)) == {ReminderLog.Status.SENT}
 
 
+@pytest.mark.integration
 def test_two_runs_at_the_same_time_send_each_reminder_once(postgresql, report_rule, org, people, task):
     import datetime
 
