@@ -196,6 +196,7 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+EMAIL_USE_LOCALTIME = True  # Date: headers in +0700, as the recipients read them
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cổng PCI <no-reply@pci.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
