@@ -37,8 +37,15 @@ def belongs_to(user, unit):
     return user.unit_id is not None and unit.is_within(user.unit) and unit.agency_id == user.unit.agency_id
 
 
+def leads_over(user, unit):
+    """Leadership of the unit's agency, or of the province (a People's Committee leader at the root)."""
+    if user.role != User.Role.LEADER or user.unit_id is None:
+        return False
+    return user.unit.parent_id is None or unit.agency_id == user.unit.agency_id
+
+
 def can_view_submission(user, deadline, unit):
-    if user.is_admin_role or user.role == User.Role.LEADER or can_manage_deadline(user, deadline):
+    if user.is_admin_role or leads_over(user, unit) or can_manage_deadline(user, deadline):
         return True
     return belongs_to(user, unit)
 
@@ -105,6 +112,6 @@ def get_rendered_for(user, pk):
     if rendered.submission_id:
         if not can_view_submission(user, deadline, rendered.submission.unit):
             raise Http404("Không tìm thấy tệp báo cáo.")
-    elif not (can_manage_deadline(user, deadline) or user.role == User.Role.LEADER):
+    elif not (can_manage_deadline(user, deadline) or leads_over(user, deadline.rule.plan.issuer)):
         raise Http404("Không tìm thấy tệp báo cáo.")
     return rendered

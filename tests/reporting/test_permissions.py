@@ -51,3 +51,27 @@ def test_official_cannot_submit_through_the_verb_path_either(client, deadline, u
     data = {"rows-TOTAL_FORMS": "0", "rows-INITIAL_FORMS": "0", "submit": "1"}
     assert client.post(page, data).status_code == 403
     assert not deadline.submissions.filter(status="submitted").exists()
+
+
+def test_leader_of_an_agency_that_only_coordinates_a_task_cannot_read_the_reports(
+    client, deadline, unit_tasks, org, heads, people
+):
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    unit_tasks[0].coordinating_units.add(org["stp_hc"])  # Sở Tư pháp coordinates one task: the plan is visible
+    stp_leader = UserFactory(username="stp-leader", role=User.Role.LEADER, unit=org["stp"])
+    services.save_draft(services.start_submission(deadline, org["qltm"]), heads["bob"], {"summary": "Bản nháp nội bộ"})
+    client.force_login(stp_leader)
+    page = client.get(reverse("reporting:submission", args=[deadline.pk, org["qltm"].pk]))
+    assert page.status_code == 404
+    assert "Bản nháp nội bộ" not in page.content.decode()
+
+
+def test_province_leadership_reads_every_agencys_reports(client, deadline, unit_tasks, org, heads):
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    services.save_draft(services.start_submission(deadline, org["qltm"]), heads["bob"], {"summary": "Bản nháp"})
+    client.force_login(UserFactory(username="ubnd-leader", role=User.Role.LEADER, unit=org["ubnd"]))
+    assert client.get(reverse("reporting:submission", args=[deadline.pk, org["qltm"].pk])).status_code == 200
