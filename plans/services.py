@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
-from reporting.models import Deadline
 
 from .models import Evidence, Task, TaskUpdate
 
@@ -105,15 +104,16 @@ def assign_task(task, *, by, users, note=""):
 
 @transaction.atomic
 def save_reporting_rule(rule, form=None):
-    """Save a reporting rule and regenerate the deadlines of the plan's years to match it."""
+    """Save a reporting rule; create the deadlines of the plan's years and move those still to come.
+
+    Past deadlines, and any a unit has already reported on, keep their dates: moving them would turn
+    a report sent on time into a late one.
+    """
     if form is not None:
         rule = form.save()
     for year in rule.plan.years:
-        deadline = rule.deadline_for(year)
-        start, end = rule.period_for(year)
-        due = rule.due_date(year)
-        if (deadline.due_date, deadline.period_start, deadline.period_end) != (due, start, end):
-            Deadline.objects.filter(pk=deadline.pk).update(due_date=due, period_start=start, period_end=end)
+        rule.deadline_for(year)
+    rule.sync_deadlines()
     rule.deadlines.exclude(year__in=list(rule.plan.years)).filter(submissions__isnull=True).delete()
     return rule
 

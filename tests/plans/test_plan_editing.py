@@ -3,12 +3,13 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from indicators.models import Goal, SubIndex, Target
 from plans.models import Section, Task
 from plans.services import update_task
-from reporting.models import Deadline, ReportingRule
+from reporting.models import Deadline, ReportingRule, Submission
 from tests.factories import ReportingRuleFactory, TargetFactory, UnitFactory
 
 from .conftest import PDF_BYTES
@@ -163,15 +164,21 @@ def test_focal_office_removes_a_goal_of_a_target(as_user, plan):
     assert not target.goals.exists()
 
 
-def test_a_new_reporting_rule_generates_its_deadlines_and_an_edit_moves_them(as_user, plan, org):
+@time_machine.travel(datetime.datetime(2024, 6, 1, 9, tzinfo=datetime.UTC), tick=False)
+def test_a_new_reporting_rule_generates_its_deadlines_and_an_edit_moves_those_to_come(as_user, plan, org):
     client = as_user("carol")
     data = {"kind": "unit_to_focal", "title": "Báo cáo năm", "day": 15, "month": 11, "to_unit": org["khtcth"].pk}
     assert client.post(f"/plans/{plan.pk}/rules/new/", data).status_code == 302
     rule = ReportingRule.objects.get(plan=plan)
     assert sorted(d.year for d in rule.deadlines.all()) == [2021, 2022, 2023, 2024, 2025]
+    reported = Deadline.objects.get(rule=rule, year=2025)
+    Submission.objects.create(deadline=reported, unit=org["qltm"], status=Submission.Status.SUBMITTED)
     client.post(f"/rules/{rule.pk}/edit/", {**data, "day": 5, "month": 12})
     assert Deadline.objects.get(rule=rule, year=2024).due_date == datetime.date(2024, 12, 5)
     assert "05/12/2024" in client.get(f"/plans/{plan.pk}/").content.decode()
+    # A past deadline, and one a unit has already reported on, keep their dates.
+    assert Deadline.objects.get(rule=rule, year=2023).due_date == datetime.date(2023, 11, 15)
+    assert Deadline.objects.get(rule=rule, year=2025).due_date == datetime.date(2025, 11, 15)
 
 
 def test_a_day_that_does_not_exist_is_refused(as_user, plan, org):
