@@ -41,7 +41,8 @@ def can_update_task(user, task):
     if role in (User.Role.OFFICIAL, User.Role.UNIT_HEAD):
         return leads(user, task) or task.assignees.filter(pk=user.pk).exists()
     if role == User.Role.FOCAL:
-        return can_edit_plan(user, task.plan)
+        # The focal office keeps its plans, and is also a unit with work of its own in others' plans.
+        return can_edit_plan(user, task.plan) or leads(user, task) or task.assignees.filter(pk=user.pk).exists()
     return False
 
 

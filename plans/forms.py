@@ -117,10 +117,13 @@ class TaskUpdateForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, task=None, **kwargs):
+    def __init__(self, *args, task=None, cancellable=True, **kwargs):
         if task is not None and not kwargs.get("initial"):
             kwargs["initial"] = {"status": task.status, "progress": task.progress, "version": task.version}
         super().__init__(*args, **kwargs)
+        if not cancellable and (task is None or task.status != Task.Status.CANCELLED):
+            # Cancelling stops reminders and escalation: a decision for whoever keeps the plan.
+            self.fields["status"].choices = [c for c in Task.Status.choices if c[0] != Task.Status.CANCELLED]
         self.fields["files"].help_text = _("PDF, Word, Excel, ảnh JPG/PNG; mỗi tệp tối đa %(max)s.") % {
             "max": filesizeformat(settings.EVIDENCE_MAX_BYTES)
         }

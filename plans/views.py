@@ -124,7 +124,8 @@ def _task_context(request, task, **forms):
         "can": can,
         "next_due": task.next_due(),
         "is_overdue": task.is_overdue(),
-        "update_form": forms.get("update_form") or (TaskUpdateForm(task=task) if can["update"] else None),
+        "update_form": forms.get("update_form")
+        or (TaskUpdateForm(task=task, cancellable=can["edit"]) if can["update"] else None),
         "comment_form": forms.get("comment_form") or (CommentForm() if can["comment"] else None),
         "assign_form": forms.get("assign_form") or (AssignForm(task=task) if can["assign"] else None),
         "stale": forms.get("stale"),
@@ -158,7 +159,9 @@ def _form_error(request, task, **forms):
 @login_required
 def task_update(request, pk):
     task = access.get_task_for(request.user, pk, "update")
-    form = TaskUpdateForm(request.POST, request.FILES, task=task)
+    form = TaskUpdateForm(
+        request.POST, request.FILES, task=task, cancellable=access.can_edit_plan(request.user, task.plan)
+    )
     if not form.is_valid():
         return _form_error(request, task, update_form=form)
     data = form.cleaned_data
@@ -176,7 +179,9 @@ def task_update(request, pk):
         # Keep everything typed; carry the fresh version so that a deliberate resubmit goes through.
         resubmit = request.POST.copy()
         resubmit["version"] = stale.task.version
-        form = TaskUpdateForm(resubmit, task=stale.task)
+        form = TaskUpdateForm(
+            resubmit, task=stale.task, cancellable=access.can_edit_plan(request.user, stale.task.plan)
+        )
         form.is_valid()
         form.add_error(
             None,
@@ -400,7 +405,8 @@ def section_delete(request, pk):
 def task_edit(request, plan_pk=None, pk=None):
     if pk is None:
         plan = access.get_plan_for(request.user, plan_pk, "edit")
-        task = Task(plan=plan, section_id=request.GET.get("section") or None)
+        section = request.GET.get("section", "")
+        task = Task(plan=plan, section_id=int(section) if section.isdigit() else None)
         if task.section_id and not plan.sections.filter(pk=task.section_id).exists():
             task.section_id = None
     else:

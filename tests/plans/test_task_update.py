@@ -191,3 +191,32 @@ def test_forms_shown_match_what_the_person_may_do(as_user, task):
     assert "Lưu cập nhật" not in frank_page and "Gửi ý kiến" in frank_page
     bob_page = as_user("bob").get(f"/tasks/{task.pk}/").content.decode()
     assert "Lưu phân công" in bob_page
+
+
+def test_only_the_plans_focal_office_may_cancel_a_task(as_user, task):
+    official_form = as_user("alice").get(f"/tasks/{task.pk}/").context["update_form"]
+    assert Task.Status.CANCELLED not in dict(official_form.fields["status"].choices)
+    response = as_user("alice").post(
+        f"/tasks/{task.pk}/update/", {"status": "cancelled", "progress": 0, "version": task.version}
+    )
+    task.refresh_from_db()
+    assert task.status != Task.Status.CANCELLED
+    assert "cancelled" not in str(response.context["update_form"].cleaned_data.get("status", ""))
+    focal_form = as_user("carol").get(f"/tasks/{task.pk}/").context["update_form"]
+    assert Task.Status.CANCELLED in dict(focal_form.fields["status"].choices)
+
+
+def test_focal_office_updates_a_task_its_own_unit_leads_in_another_plan(as_user, org, people):
+    from tests.factories import PlanFactory, TaskFactory
+
+    provincial = PlanFactory(issuer=org["ubnd"], focal_unit=None)
+    own = TaskFactory(plan=provincial, lead_unit=org["khtcth"])
+    data = {"status": "in_progress", "progress": 30, "version": 0}
+    response = as_user("carol").post(f"/tasks/{own.pk}/update/", data)
+    assert response.status_code in (200, 302)
+    own.refresh_from_db()
+    assert own.progress == 30
+
+
+def test_a_section_that_is_not_a_number_is_ignored(as_user, plan):
+    assert as_user("carol").get(f"/plans/{plan.pk}/tasks/new/?section=abc").status_code == 200
