@@ -166,7 +166,9 @@ class ReminderLog(models.Model):
         verbose_name_plural = _("nhật ký nhắc việc")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "item_id", "recipient", "step"], name="uniq_reminder_once"),
+            models.UniqueConstraint(
+                fields=["kind", "item_id", "recipient", "step", "due_date"], name="uniq_reminder_once_per_due_date"
+            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 

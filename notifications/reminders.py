@@ -69,7 +69,8 @@ class Reminder:
 
     @property
     def key(self):
-        return (self.kind, self.item_id, self.recipient.pk, self.step)
+        # The due date is part of it: when a deadline moves, its reminders are owed again.
+        return (self.kind, self.item_id, self.recipient.pk, self.step, self.due_date)
 
     @property
     def url(self):
@@ -301,7 +302,11 @@ def _claim(reminder):
         # Already claimed. A failed send is taken back by exactly one run: the UPDATE locks the row and a
         # concurrent run re-reads status != failed once the lock is released.
         same = ReminderLog.objects.filter(
-            kind=reminder.kind, item_id=reminder.item_id, recipient=reminder.recipient, step=reminder.step
+            kind=reminder.kind,
+            item_id=reminder.item_id,
+            recipient=reminder.recipient,
+            step=reminder.step,
+            due_date=reminder.due_date,
         )
         if same.filter(status=ReminderLog.Status.FAILED).update(status=ReminderLog.Status.PENDING, error="") == 1:
             return same.values_list("pk", flat=True).first()
@@ -383,7 +388,7 @@ def _already_claimed(reminders):
     rows = ReminderLog.objects.filter(
         item_id__in={r.item_id for r in reminders}, step__in={r.step for r in reminders}
     ).exclude(status=ReminderLog.Status.FAILED)
-    return set(rows.values_list("kind", "item_id", "recipient_id", "step"))
+    return set(rows.values_list("kind", "item_id", "recipient_id", "step", "due_date"))
 
 
 def _send_digest(user, reminders, preference, result):

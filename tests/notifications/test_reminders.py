@@ -257,3 +257,19 @@ def test_focal_office_is_reminded_of_its_report_to_the_province(plan, org, peopl
     run(2024, 11, 24)
     assert set(inbox()) == {"carol@example.vn"}
     assert "01/12/2024 (còn 7 ngày)" in inbox()["carol@example.vn"].body
+
+
+def test_a_task_whose_due_date_moves_is_reminded_again_for_the_new_date(task, people):
+    task.due_date = datetime.date(2025, 3, 10)
+    task.save()
+    task.assignees.add(people["alice"])
+    run(2025, 3, 3)
+    assert set(inbox()) == {"alice@example.vn"}
+    mail.outbox.clear()
+    Task.objects.filter(pk=task.pk).update(due_date=datetime.date(2025, 4, 10))  # extended by a month
+    run(2025, 4, 3)
+    assert set(inbox()) == {"alice@example.vn"}
+    assert "10/04/2025" in inbox()["alice@example.vn"].body
+    mail.outbox.clear()
+    run(2025, 4, 3)
+    assert mail.outbox == []  # and still only once for the new date
