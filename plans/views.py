@@ -296,8 +296,11 @@ def plan_detail(request, pk):
     plan = access.get_plan_for(user, pk)
     today = timezone.localdate()
     visible_plans = Plan.objects.visible_to(user)
+    # A plan is readable as soon as one of its tasks concerns the agency; its other tasks are listed
+    # only to those who may open them (the per-unit and per-section figures stay plan-wide).
     tasks = list(
-        plan.tasks.select_related("lead_unit", "section")
+        plan.tasks.filter(pk__in=Task.objects.visible_to(user).values("pk"))
+        .select_related("lead_unit", "section")
         .prefetch_related("coordinating_units")
         .order_by("section__order", "order", "id")
     )

@@ -105,3 +105,13 @@ def test_plan_list_query_count_does_not_grow_with_plans(as_user, org, rows, djan
     client.get("/plans/")
     with django_assert_num_queries(6):
         assert client.get("/plans/").status_code == 200
+
+
+def test_another_agency_coordinating_one_task_sees_that_task_only(as_user, plan, task, org):
+    from tests.factories import TaskFactory
+
+    theirs = TaskFactory(plan=plan, section=task.section, lead_unit=org["qltm"], title="Phối hợp với Sở Tư pháp")
+    theirs.coordinating_units.add(org["stp_hc"])
+    page = as_user("eve").get(f"/plans/{plan.pk}/").content.decode()
+    assert "Phối hợp với Sở Tư pháp" in page
+    assert task.title not in page
