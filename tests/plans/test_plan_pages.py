@@ -108,8 +108,6 @@ def test_plan_list_query_count_does_not_grow_with_plans(as_user, org, rows, djan
 
 
 def test_another_agency_coordinating_one_task_sees_that_task_only(as_user, plan, task, org):
-    from tests.factories import TaskFactory
-
     theirs = TaskFactory(plan=plan, section=task.section, lead_unit=org["qltm"], title="Phối hợp với Sở Tư pháp")
     theirs.coordinating_units.add(org["stp_hc"])
     page = as_user("eve").get(f"/plans/{plan.pk}/").content.decode()
