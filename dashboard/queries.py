@@ -58,7 +58,7 @@ class Filters:
         plan = query.get("plan") or ""
         if plan != "all" and not plan.isdigit():
             plan = ""
-        return cls(plan=plan, year=as_int("year") or today.year, unit=as_int("unit"))
+        return cls(plan=plan, year=as_int("year"), unit=as_int("unit"))
 
 
 def filtered_tasks(user, plan=None, unit=None):
@@ -392,6 +392,9 @@ def build_dashboard(user, filters, today=None, now=None):
         unit = Unit.objects.get(pk=filters.unit)
     group_by_agency = unit is None and (scope is None or scope.parent_id is None)
 
+    if filters.year is None:
+        # This year, kept within the chosen plan's period: a 2021–2025 plan opens on 2025, not on an empty 2026.
+        filters.year = min(max(today.year, plan.period_start), plan.period_end) if plan else today.year
     target_table, charts, series = target_rows(plan, filters.year) if plan else ([], [], {})
     tasks = filtered_tasks(user, plan=plan, unit=unit)
     status_rows = task_status_by_unit(tasks, group_by_agency)

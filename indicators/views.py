@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .forms import ResultForm, ResultImportForm
@@ -62,9 +63,9 @@ def result_list(request):
     _require_manager(request)
     years = list(Result.objects.pci().order_by("-year").values_list("year", flat=True).distinct())
     try:
-        year = int(request.GET.get("year") or (years[0] if years else 0))
+        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year - 1))
     except ValueError:
-        year = years[0] if years else 0
+        year = years[0] if years else timezone.localdate().year - 1
     results = (
         Result.objects.pci()
         .filter(year=year)

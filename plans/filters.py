@@ -14,13 +14,14 @@ class TaskFilter(django_filters.FilterSet):
     """Filters of "Việc của tôi"; the queryset given is already limited to what the user may see."""
 
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="search")
-    plan = django_filters.ModelChoiceFilter(label=_("Kế hoạch"), queryset=Plan.objects.none())
+    plan = django_filters.ModelChoiceFilter(label=_("Kế hoạch"), queryset=Plan.objects.none(), empty_label=_("Tất cả"))
     subindex = django_filters.ModelChoiceFilter(
         label=_("Chỉ số thành phần"),
         field_name="subindices",
         queryset=SubIndex.objects.filter(index__code="PCI").select_related("index"),
+        empty_label=_("Tất cả"),
     )
-    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Task.Status.choices)
+    status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Task.Status.choices, empty_label=_("Tất cả"))
     due_before = django_filters.DateFilter(
         label=_("Hạn trước ngày"),
         field_name="due_date",

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
@@ -33,8 +35,10 @@ class Document(models.Model):
         ordering = ["-date", "number"]
 
     def __str__(self):
-        date = f" ngày {self.date:%d/%m/%Y}" if self.date else ""
-        return f"{self.get_kind_display()} số {self.number}{date}"
+        values = {"kind": self.get_kind_display(), "number": self.number}
+        if self.date:
+            return gettext("%(kind)s số %(number)s ngày %(date)s") % {**values, "date": f"{self.date:%d/%m/%Y}"}
+        return gettext("%(kind)s số %(number)s") % values
 
 
 class PlanQuerySet(models.QuerySet):
@@ -140,7 +144,7 @@ class Plan(models.Model):
         ordering = ["-period_start", "issuer__path", "number"]
 
     def __str__(self):
-        return f"{self.display_number} – {self.title[:80]}"
+        return f"{self.display_number} – {Truncator(self.title).chars(80)}"
 
     @property
     def display_number(self):
@@ -184,7 +188,7 @@ class Section(models.Model):
         ordering = ["plan", "order"]
 
     def __str__(self):
-        return f"{self.number} {self.title[:100]}".strip()
+        return f"{self.number} {Truncator(self.title).chars(100)}".strip()
 
 
 def _task_scope(scope):
@@ -338,11 +342,16 @@ class Task(models.Model):
         if self.timeframe == self.Timeframe.ANNUAL:
             if self.due_date:
                 due = _same_day_in_year(self.due_date, on.year)
-                return due if due >= on else _same_day_in_year(self.due_date, on.year + 1)
-            return datetime.date(on.year, 12, 31)
-        if self.timeframe == self.Timeframe.QUARTERLY:
+                due = due if due >= on else _same_day_in_year(self.due_date, on.year + 1)
+            else:
+                due = datetime.date(on.year, 12, 31)
+        elif self.timeframe == self.Timeframe.QUARTERLY:
             quarter_end_month = ((on.month - 1) // 3 + 1) * 3
-            return datetime.date(on.year, quarter_end_month, calendar.monthrange(on.year, quarter_end_month)[1])
+            due = datetime.date(on.year, quarter_end_month, calendar.monthrange(on.year, quarter_end_month)[1])
+        else:
+            return None
+        # Recurring work ends with its plan: no "next" date after the plan's last year.
+        return due if due.year <= self.plan.period_end else None
         return None
 
     def is_open(self):

@@ -230,3 +230,11 @@ def test_drill_down_list_query_count_does_not_grow(client, people, org, plan, dj
     as_user(client, people, "dave")
     with django_assert_num_queries(7):
         assert client.get(f"/dashboard/tasks/?plan={plan.pk}").status_code == 200
+
+
+def test_a_finished_plan_opens_on_its_last_year(client, people, plan):
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 9, tzinfo=datetime.UTC), tick=False):
+        as_user(client, people, "carol")  # the plan runs 2021–2025
+        response = client.get(f"/dashboard/?plan={plan.pk}")
+    assert response.status_code == 200, response.status_code
+    assert '<option value="2025" selected' in response.content.decode()

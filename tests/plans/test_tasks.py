@@ -77,3 +77,9 @@ def test_officials_see_their_agencys_tasks_and_not_another_agencys(task, people,
     assert other not in Task.objects.visible_to(people["alice"])
     assert task not in Task.objects.visible_to(people["eve"])
     assert {task, other} <= set(Task.objects.visible_to(people["admin"]))
+
+
+def test_recurring_task_has_no_next_date_after_its_plan_ends(task):
+    task.timeframe, task.due_date = Task.Timeframe.ANNUAL, None  # the plan runs 2021–2025
+    assert task.next_due(on=datetime.date(2025, 3, 1)) == datetime.date(2025, 12, 31)
+    assert task.next_due(on=datetime.date(2026, 1, 10)) is None
