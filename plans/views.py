@@ -140,10 +140,12 @@ def task_detail(request, pk):
     return render(request, "plans/task_detail.html", _task_context(request, task))
 
 
-def _after_action(request, task, **forms):
-    """htmx: the refreshed header, history and forms (out-of-band swaps); otherwise back to the task page."""
+def _after_action(request, task, done):
+    """htmx: the refreshed header, history and forms (out-of-band swaps) with `done` said above the forms;
+    otherwise back to the task page with `done` as a message."""
     if request.htmx:
-        return render(request, "plans/partials/task_refresh.html", _task_context(request, task, **forms))
+        return render(request, "plans/partials/task_refresh.html", _task_context(request, task, saved=done))
+    messages.success(request, done)
     return redirect("plans:task_detail", pk=task.pk)
 
 
@@ -193,9 +195,7 @@ def task_update(request, pk):
         if data["files"]:
             form.add_error("files", _("Vui lòng chọn lại tệp minh chứng (trình duyệt không giữ tệp đã chọn)."))
         return _form_error(request, stale.task, update_form=form, stale=stale.changes)
-    if not request.htmx:
-        messages.success(request, _("Đã lưu cập nhật nhiệm vụ."))
-    return _after_action(request, task, saved=True)
+    return _after_action(request, task, _("Đã lưu cập nhật nhiệm vụ."))
 
 
 @require_POST
@@ -206,9 +206,7 @@ def task_comment(request, pk):
     if not form.is_valid():
         return _form_error(request, task, comment_form=form)
     services.comment_task(task, by=request.user, note=form.cleaned_data["note"])
-    if not request.htmx:
-        messages.success(request, _("Đã gửi ý kiến."))
-    return _after_action(request, task)
+    return _after_action(request, task, _("Đã gửi ý kiến."))
 
 
 @require_POST
@@ -219,9 +217,7 @@ def task_assign(request, pk):
     if not form.is_valid():
         return _form_error(request, task, assign_form=form)
     services.assign_task(task, by=request.user, users=list(form.cleaned_data["users"]), note=form.cleaned_data["note"])
-    if not request.htmx:
-        messages.success(request, _("Đã phân công nhiệm vụ."))
-    return _after_action(request, task)
+    return _after_action(request, task, _("Đã phân công nhiệm vụ."))
 
 
 @login_required

@@ -220,3 +220,12 @@ def test_focal_office_updates_a_task_its_own_unit_leads_in_another_plan(as_user,
 
 def test_a_section_that_is_not_a_number_is_ignored(as_user, plan):
     assert as_user("carol").get(f"/plans/{plan.pk}/tasks/new/?section=abc").status_code == 200
+
+
+def test_a_comment_sent_with_htmx_is_confirmed_above_the_forms(as_user, task):
+    response = as_user("frank").post(
+        f"/tasks/{task.pk}/comment/", {"note": "Đề nghị bổ sung số liệu."}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert '<div class="alert alert-success" role="status">Đã gửi ý kiến.</div>' in page
+    assert "Đề nghị bổ sung số liệu." in page
