@@ -6,7 +6,7 @@ line of this file changing:
 - any other URL without parameters is requested by everyone: never a server error, and a page
   never shows another agency's task to someone whose role does not allow it;
 - any other URL with parameters gets our agency's object when its parameter names a kind we know
-  (task, plan, section, target, rule, deadline, evidence…), and must not show it to the outsider;
+  (task, plan, section, target, rule, deadline, submission, evidence…), and must not show it to the outsider;
   otherwise a missing object must not answer 200 or 500.
 Only what is listed in EXEMPT, with the reason, is left out.
 """
@@ -19,7 +19,7 @@ from django.urls.converters import UUIDConverter
 from accounts.models import User
 from plans.services import update_task
 from reporting.models import Deadline
-from tests.factories import GoalFactory, ReportingRuleFactory, TargetFactory, UserFactory
+from tests.factories import GoalFactory, ReportingRuleFactory, SubmissionFactory, TargetFactory, UserFactory
 
 from .conftest import OTHER_TITLE, PDF_BYTES
 
@@ -87,6 +87,7 @@ def world(task, other_task, people, org, plan, other_plan):
         update = update_task(t, by=author, status="in_progress", progress=10, files=[upload])
         target = TargetFactory(plan=p)
         rule = ReportingRuleFactory(plan=p, to_unit=to_unit)
+        deadline = rule.deadline_for(2024)
         objects[side] = {
             "task": t,
             "plan": p,
@@ -94,7 +95,8 @@ def world(task, other_task, people, org, plan, other_plan):
             "target": target,
             "goal": GoalFactory(target=target),
             "rule": rule,
-            "deadline": rule.deadline_for(2024),
+            "deadline": deadline,
+            "submission": SubmissionFactory(deadline=deadline, unit=t.lead_unit),
             "evidence": update.evidence.get(),
             "update": update,
             "unit": t.lead_unit,
