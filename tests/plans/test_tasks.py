@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 
 from plans.models import Task
 from tests.factories import PlanFactory, TaskFactory, TaskUpdateFactory
@@ -83,3 +84,12 @@ def test_recurring_task_has_no_next_date_after_its_plan_ends(task):
     task.timeframe, task.due_date = Task.Timeframe.ANNUAL, None  # the plan runs 2021–2025
     assert task.next_due(on=datetime.date(2025, 3, 1)) == datetime.date(2025, 12, 31)
     assert task.next_due(on=datetime.date(2026, 1, 10)) is None
+
+
+def test_task_page_says_when_a_recurring_task_has_no_date_left(client, task, people):
+    task.timeframe, task.due_date = Task.Timeframe.ANNUAL, None  # the plan runs 2021–2025
+    task.save()
+    with time_machine.travel(datetime.datetime(2026, 1, 10, 9, tzinfo=datetime.UTC), tick=False):
+        client.force_login(people["alice"])
+        page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "Không còn hạn: kế hoạch đã kết thúc" in page
