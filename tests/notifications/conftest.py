@@ -26,9 +26,3 @@ def report_rule(org, plan, people):
         from_children_of=org["sct"],
         to_unit=org["khtcth"],
     )
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """The people of the shared fixtures are created with a password: hash it cheaply here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

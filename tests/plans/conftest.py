@@ -33,12 +33,6 @@ def as_user(client, people):
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """PBKDF2 at full strength costs ~0.4 s per person created; these tests need no strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Evidence files go to a temporary private MEDIA_ROOT, not the developer's var/media."""
     media = tmp_path / "media"

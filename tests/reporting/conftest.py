@@ -117,12 +117,6 @@ def heads(people, org):
     }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The people fixture hashes seven passwords; PBKDF2 at full strength would dominate these tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def eager(settings, tmp_path):
     """Celery runs tasks in-process; rendered files go to a temporary media folder."""
