@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Unit
 from indicators.models import Province, Target
 from plans.access import can_edit_plan, get_plan_for
-from plans.models import Plan, Task, TaskUpdate
+from plans.models import Plan, Task, TaskUpdate, overdue_condition
 
 from .queries import Filters, build_dashboard, can_view_dashboard, filtered_tasks, scope_of, what_if
 
@@ -151,7 +151,7 @@ def public_plan(request, key):
             n_done=Count("tasks", filter=Q(tasks__status=Task.Status.DONE)),
             n_overdue=Count(
                 "tasks",
-                filter=Q(tasks__due_date__lt=today) & ~Q(tasks__status__in=[Task.Status.DONE, Task.Status.CANCELLED]),
+                filter=overdue_condition(today, prefix="tasks__"),
             ),
             avg_progress=Avg("tasks__progress"),
         )

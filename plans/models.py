@@ -201,6 +201,14 @@ def _task_scope(scope):
     )
 
 
+def overdue_condition(on, prefix=""):
+    """The overdue rule as a condition, for counting in aggregates: open, and due before `on`.
+
+    `prefix` reaches tasks through a relation ("tasks__" from a plan or section).
+    """
+    return Q(**{f"{prefix}due_date__lt": on}) & ~Q(**{f"{prefix}status__in": Task.CLOSED_STATUSES})
+
+
 class TaskQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=Task.CLOSED_STATUSES)
@@ -210,8 +218,7 @@ class TaskQuerySet(models.QuerySet):
 
     def overdue(self, on=None):
         """Open tasks whose due date has passed on `on` (default: today in Asia/Ho_Chi_Minh)."""
-        on = on or timezone.localdate()
-        return self.open().filter(due_date__lt=on)
+        return self.filter(overdue_condition(on or timezone.localdate()))
 
     def of_unit(self, unit):
         """Tasks the unit leads or coordinates."""

@@ -31,7 +31,7 @@ from .forms import (
     TaskForm,
     TaskUpdateForm,
 )
-from .models import Evidence, Plan, Section, Task
+from .models import Evidence, Plan, Section, Task, overdue_condition
 
 PAGE_SIZE = 25
 
@@ -64,10 +64,9 @@ def my_tasks(request):
     today = timezone.localdate()
     # One pass over the visible rows gives the counts per status, the overdue count and the total
     # (which the paginator reuses): at province scale each pass costs tens of milliseconds.
-    rows = tasks.order_by().values("status").annotate(n=Count("id"), late=Count("id", filter=Q(due_date__lt=today)))
+    rows = tasks.order_by().values("status").annotate(n=Count("id"), late=Count("id", filter=overdue_condition(today)))
     counts = {r["status"]: r["n"] for r in rows}
-    # Late rows of open statuses: the rule of TaskQuerySet.overdue(), counted in the same pass.
-    overdue_count = sum(r["late"] for r in rows if r["status"] not in Task.CLOSED_STATUSES)
+    overdue_count = sum(r["late"] for r in rows)
     total = sum(counts.values())
     tasks = tasks.select_related("plan", "section", "lead_unit").prefetch_related("coordinating_units")
     paginator = Paginator(tasks, PAGE_SIZE)
@@ -243,7 +242,7 @@ def _with_progress(plans, today):
         done_count=Count("tasks", filter=Q(tasks__status=Task.Status.DONE), distinct=True),
         overdue_count=Count(
             "tasks",
-            filter=Q(tasks__due_date__lt=today) & ~Q(tasks__status__in=[Task.Status.DONE, Task.Status.CANCELLED]),
+            filter=overdue_condition(today, prefix="tasks__"),
             distinct=True,
         ),
         progress=Avg("tasks__progress"),
@@ -317,9 +316,7 @@ def plan_detail(request, pk):
             n=Count("id"),
             progress=Avg("progress"),
             done=Count("id", filter=Q(status=Task.Status.DONE)),
-            overdue=Count(
-                "id", filter=Q(due_date__lt=today) & ~Q(status__in=[Task.Status.DONE, Task.Status.CANCELLED])
-            ),
+            overdue=Count("id", filter=overdue_condition(today)),
         )
         .order_by("lead_unit__path")
     )
