@@ -164,3 +164,13 @@ class User(AbstractUser):
     @property
     def agency(self):
         return self.unit.agency if self.unit_id else None
+
+    @property
+    def reading_scope(self):
+        """The unit whose subtree this person reads: the whole province for the leadership of its
+        People's Committee (a leader at the root of the tree), otherwise their agency; None without a unit."""
+        if self.unit_id is None:
+            return None
+        if self.role == self.Role.LEADER and self.unit.parent_id is None:
+            return self.unit
+        return self.agency

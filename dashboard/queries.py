@@ -34,11 +34,7 @@ def can_view_dashboard(user):
 
 def scope_of(user):
     """The unit whose subtree the user oversees: None (everything) for administrators."""
-    if user.is_admin_role or user.unit_id is None:
-        return None
-    if user.role == User.Role.LEADER and user.unit.parent_id is None:
-        return user.unit
-    return user.agency
+    return None if user.is_admin_role else user.reading_scope
 
 
 @dataclass

@@ -51,9 +51,7 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         if user.is_admin_role:
             return self
-        if user.unit_id is None:
-            return self.none()
-        scope = user.unit.top_unit() if user.role == User.Role.LEADER and user.unit.parent_id is None else user.agency
+        scope = user.reading_scope
         if scope is None:
             return self.none()
         # Subqueries, not joins + DISTINCT: at province scale the join over coordinating units is the slow part.
@@ -230,12 +228,9 @@ class TaskQuerySet(models.QuerySet):
             return self.none()
         if user.is_admin_role:
             return self
-        if user.unit_id is None:
+        scope = user.reading_scope
+        if scope is None:
             return self.none()
-        if user.role == User.Role.LEADER and user.unit.parent_id is None:
-            scope = user.unit  # leadership of the province People's Committee reads the whole province
-        else:
-            scope = user.agency
         return self.filter(_task_scope(scope))
 
     def mine(self, user):

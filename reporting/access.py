@@ -39,9 +39,8 @@ def belongs_to(user, unit):
 
 def leads_over(user, unit):
     """Leadership of the unit's agency, or of the province (a People's Committee leader at the root)."""
-    if user.role != User.Role.LEADER or user.unit_id is None:
-        return False
-    return user.unit.parent_id is None or unit.agency_id == user.unit.agency_id
+    scope = user.reading_scope if user.role == User.Role.LEADER else None
+    return scope is not None and unit.is_within(scope)
 
 
 def can_view_submission(user, deadline, unit):
