@@ -71,6 +71,15 @@ def _locked(submission):
     return Submission.objects.select_for_update().get(pk=submission.pk)
 
 
+def _review(locked, by, status, reason=""):
+    """The focal office's decision on a locked submission: returned with a reason, or accepted."""
+    locked.status = status
+    locked.returned_reason = reason
+    locked.reviewed_at = timezone.now()
+    locked.reviewed_by = by
+    locked.save(update_fields=["status", "returned_reason", "reviewed_at", "reviewed_by", "updated_at"])
+
+
 @transaction.atomic
 def save_draft(submission, by, fields=None, rows=None):
     """Save the free text and the rows (`{row_id: {field: value}}`) of an editable report."""
@@ -119,11 +128,7 @@ def return_report(submission, by, reason):
     locked = _locked(submission)
     if not locked.can_be_returned:
         raise ValidationError(gettext("Chỉ trả lại được báo cáo đã gửi."))
-    locked.status = Submission.Status.RETURNED
-    locked.returned_reason = reason
-    locked.reviewed_at = timezone.now()
-    locked.reviewed_by = by
-    locked.save(update_fields=["status", "returned_reason", "reviewed_at", "reviewed_by", "updated_at"])
+    _review(locked, by, Submission.Status.RETURNED, reason)
     deadline = locked.deadline
     url = reverse("reporting:submission", args=[deadline.pk, locked.unit_id])
     recipients = set(User.objects.filter(role=User.Role.UNIT_HEAD, is_active=True, unit=locked.unit))
@@ -150,11 +155,7 @@ def accept_report(submission, by):
     locked = _locked(submission)
     if not locked.can_be_reviewed:
         raise ValidationError(gettext("Chỉ tiếp nhận được báo cáo đã gửi."))
-    locked.status = Submission.Status.ACCEPTED
-    locked.reviewed_at = timezone.now()
-    locked.reviewed_by = by
-    locked.returned_reason = ""
-    locked.save(update_fields=["status", "reviewed_at", "reviewed_by", "returned_reason", "updated_at"])
+    _review(locked, by, Submission.Status.ACCEPTED)
     submission.refresh_from_db()
     return submission
 
