@@ -26,19 +26,23 @@ def dead_broker(settings):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    previous = app.conf.task_always_eager, app.conf.broker_url, app._pool
+    previous = app.conf.task_always_eager, app.conf.broker_url, app._pool, app.amqp._producer_pool
     app.conf.task_always_eager = False
     app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
-    app._pool = None  # the producer pool would keep the old broker
+    app._pool = app.amqp._producer_pool = None  # the pools would keep the old broker's connections
     yield
     if app._pool is not None:
         app._pool.force_close_all()
-    app.conf.task_always_eager, app.conf.broker_url, app._pool = previous
+    app.conf.task_always_eager, app.conf.broker_url, app._pool, app.amqp._producer_pool = previous
 
 
 @pytest.mark.django_db(transaction=True)  # the request commits for real, so the queueing runs inside it
 def test_with_the_broker_down_a_render_request_says_so_in_vietnamese_and_leaves_nothing_pending(
-    client, dead_broker, deadline, accepted, people  # noqa: F811
+    client,
+    dead_broker,
+    deadline,
+    accepted,
+    people,  # noqa: F811
 ):
     client.force_login(people["carol"])
     url = reverse("reporting:render_consolidated", args=[deadline.pk])
@@ -54,7 +58,13 @@ def test_with_the_broker_down_a_render_request_says_so_in_vietnamese_and_leaves_
 
 
 def test_a_render_that_times_out_is_failed_and_the_retry_renders_it(
-    client, eager, deadline, accepted, people, monkeypatch, django_capture_on_commit_callbacks  # noqa: F811
+    client,
+    eager,
+    deadline,
+    accepted,
+    people,
+    monkeypatch,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     def too_slow(context, fmt, progress):
         raise SoftTimeLimitExceeded()
