@@ -5,18 +5,28 @@ import datetime
 import socket
 
 import pytest
+import time_machine
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from pci_portal.celery import app
-from reporting import tasks
+from reporting import services, tasks
 from reporting.models import RenderedReport
 
-from .test_rendering import accepted  # noqa: F401 - the accepted unit report to render
+from .conftest import at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accepted(deadline, unit_tasks, org, heads, people):
+    with time_machine.travel(at(2025, 11, 12), tick=False):
+        sub = services.start_submission(deadline, org["qltm"])
+        services.save_draft(sub, heads["bob"], {"summary": "Hoàn thành các nhiệm vụ về xúc tiến thương mại."})
+        services.accept_report(services.submit_report(sub, heads["bob"]), people["carol"])
+    return sub
 
 
 @pytest.fixture
@@ -42,7 +52,7 @@ def test_with_the_broker_down_a_render_request_says_so_in_vietnamese_and_leaves_
     dead_broker,
     deadline,
     accepted,
-    people,  # noqa: F811
+    people,
 ):
     client.force_login(people["carol"])
     url = reverse("reporting:render_consolidated", args=[deadline.pk])
@@ -64,7 +74,7 @@ def test_a_render_that_times_out_is_failed_and_the_retry_renders_it(
     accepted,
     people,
     monkeypatch,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     def too_slow(context, fmt, progress):
         raise SoftTimeLimitExceeded()
@@ -92,7 +102,7 @@ def test_a_render_that_times_out_is_failed_and_the_retry_renders_it(
     assert client.get(reverse("reporting:rendered_download", args=[rendered.pk]))["Content-Type"] == "application/pdf"
 
 
-def test_only_a_failed_render_can_be_retried_and_only_by_who_may_request_it(client, deadline, accepted, people):  # noqa: F811
+def test_only_a_failed_render_can_be_retried_and_only_by_who_may_request_it(client, deadline, accepted, people):
     done = RenderedReport.objects.create(deadline=deadline, format="pdf", version=1, status="done")
     failed = RenderedReport.objects.create(deadline=deadline, format="pdf", version=2, status="failed")
     client.force_login(people["carol"])
@@ -104,7 +114,7 @@ def test_only_a_failed_render_can_be_retried_and_only_by_who_may_request_it(clie
     assert failed.status == RenderedReport.Status.FAILED
 
 
-def test_the_hard_time_limit_marks_the_render_failed(deadline, accepted):  # noqa: F811
+def test_the_hard_time_limit_marks_the_render_failed(deadline, accepted):
     rendered = RenderedReport.objects.create(
         deadline=deadline, format="docx", version=1, status="running", progress=40, started_at=timezone.now()
     )
@@ -114,7 +124,7 @@ def test_the_hard_time_limit_marks_the_render_failed(deadline, accepted):  # noq
     assert rendered.status == RenderedReport.Status.FAILED and "Quá thời gian" in rendered.error
 
 
-def test_renders_left_by_a_dead_worker_are_failed_by_the_periodic_sweep(deadline, accepted, settings):  # noqa: F811
+def test_renders_left_by_a_dead_worker_are_failed_by_the_periodic_sweep(deadline, accepted, settings):
     now = timezone.now()
     minutes = datetime.timedelta(minutes=1)
 
