@@ -17,6 +17,7 @@ from accounts.models import User
 from devtools.bench_users import BENCH_USERS, PASSWORD
 from devtools.middleware import QueryCountMiddleware
 from plans.models import Plan, Task
+from reporting.models import Deadline
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +28,8 @@ def test_scale_data_is_made_once_with_the_bench_logins_and_planner_statistics():
     call_command("generate_scale_data", scale=0.01, stdout=out)
     assert Plan.objects.filter(key__startswith="scale-plan-").count() == 1
     assert Task.objects.count() == 100
+    deadline = Deadline.objects.filter(rule__plan__key__startswith="scale-plan-").order_by("due_date").first()
+    assert deadline.units.exists()  # the units that owe the report, so trackers and reminders have work
     for username in BENCH_USERS.values():
         assert User.objects.get(username=username, is_active=True).check_password(PASSWORD)
     assert User.objects.get(username=BENCH_USERS["official"]).unit is not None
