@@ -157,6 +157,7 @@ STORAGES = {
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 26_214_400
+BACKUP_DIR = env("BACKUP_DIR", default=str(VAR_DIR / "backups"))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 # Upload safety (pci_portal/uploads.py): every uploaded file is checked there.
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)  # per update
