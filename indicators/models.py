@@ -1,10 +1,21 @@
+import datetime
+import logging
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .verdicts import FIELD_LABELS, VALUE_FIELDS, WHOLE_VALUE, RegionRank, Verdict, missing_values, stray_values
 from .verdicts import Goal as GoalRules
-from .verdicts import Verdict
+
+logger = logging.getLogger(__name__)
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+MERGER_DATE = datetime.date(2025, 7, 1)  # Nghị quyết 202/2025/QH15: 63 provinces become 34
+MERGER_YEAR = 2025  # editions from this year rank the 34 units
 
 
 class Tier(models.TextChoices):
@@ -19,6 +30,7 @@ class Tier(models.TextChoices):
 
 
 TIER_ORDER = [t.value for t in Tier]
+TIER_LABELS = {t.value: t.label for t in Tier}
 
 
 class Index(models.Model):
@@ -30,6 +42,13 @@ class Index(models.Model):
     publisher = models.CharField(_("đơn vị công bố"), max_length=120, blank=True)
     first_year = models.PositiveIntegerField(_("năm đầu tiên"), null=True, blank=True)
     score_max = models.DecimalField(_("điểm tối đa"), max_digits=6, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(
+        _("đơn vị đo"),
+        max_length=10,
+        blank=True,
+        choices=[("", _("điểm")), ("%", _("phần trăm (%)"))],
+        help_text=_("SIPAS, PAR INDEX đo bằng phần trăm; PCI, PAPI, PGI, DDCI bằng điểm."),
+    )
 
     class Meta:
         verbose_name = _("bộ chỉ số")
@@ -115,6 +134,14 @@ class Indicator(models.Model):
         return self.name
 
 
+class ProvinceQuerySet(models.QuerySet):
+    def in_edition_year(self, year):
+        """The provinces an edition of `year` ranks: the 63 before 2025, the 34 units from 2025."""
+        if year >= MERGER_YEAR:
+            return self.filter(valid_to__isnull=True)
+        return self.filter(valid_from__isnull=True)
+
+
 class Province(models.Model):
     """A province or centrally-governed city, before or after the 2025 merger (63 → 34)."""
 
@@ -139,13 +166,34 @@ class Province(models.Model):
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
+    objects = ProvinceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("tỉnh, thành phố")
         verbose_name_plural = _("tỉnh, thành phố")
         ordering = ["name", "valid_from"]
 
     def __str__(self):
+        return str(self.label)
+
+    @property
+    def label(self):
+        """The name that tells the two Đồng Tháp apart: "Đồng Tháp (từ 01/7/2025)", "Tiền Giang (đến 30/6/2025)"."""
+        if self.valid_from:
+            return _("%(name)s (từ %(date)s)") % {"name": self.name, "date": _short_date(self.valid_from)}
+        if self.valid_to:
+            return _("%(name)s (đến %(date)s)") % {"name": self.name, "date": _short_date(self.valid_to)}
         return self.name
+
+    def in_edition(self, year):
+        """The unit whose result stands for this province in the edition of `year` (its successor from 2025)."""
+        if year >= MERGER_YEAR and self.valid_to is not None and self.successor_id:
+            return self.successor
+        return self
+
+
+def _short_date(d):
+    return f"{d.day:02d}/{d.month}/{d.year}"
 
 
 class ResultQuerySet(models.QuerySet):
@@ -225,7 +273,19 @@ class Result(models.Model):
 
 
 class Target(models.Model):
-    """A goal a plan sets for one year on an index, a sub-index, a group of sub-indices or an indicator."""
+    """A goal a plan sets for one year on an index, a sub-index, a group of sub-indices or an indicator.
+
+    How to create one (the plan editor, `load_demo` and the plan-document importer all do it this way)::
+
+        target = Target(plan=plan, index=pci, subindex=cstp8, province=province, year=2024,
+                        baseline_year=2023, baseline_rank=32, baseline_out_of=63, text="…")
+        target.full_clean(); target.save()
+        target.subindex_group.set([...])          # only for a goal over several sub-indices
+        goal = Goal(target=target, kind=Goal.Kind.RANK_LTE, value=25)
+        goal.full_clean(); goal.save()            # each kind requires exactly its values (see verdicts.REQUIRED)
+
+    Read it everywhere through `target.assess()`: the one home of how a target and its verdict read.
+    """
 
     plan = models.ForeignKey("plans.Plan", verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="targets")
     index = models.ForeignKey(Index, verbose_name=_("bộ chỉ số"), on_delete=models.PROTECT, related_name="targets")
@@ -266,19 +326,56 @@ class Target(models.Model):
     def __str__(self):
         return f"{self.subject_label} – {self.year}: {self.goals_label}"
 
+    def clean(self):
+        errors = {}
+        if self.year is not None and not (YEAR_MIN <= self.year <= YEAR_MAX):
+            errors["year"] = _("Năm phải từ %(a)s đến %(b)s.") % {"a": YEAR_MIN, "b": YEAR_MAX}
+        if self.baseline_year is not None:
+            if not (YEAR_MIN <= self.baseline_year <= YEAR_MAX):
+                errors["baseline_year"] = _("Năm phải từ %(a)s đến %(b)s.") % {"a": YEAR_MIN, "b": YEAR_MAX}
+            elif self.year is not None and self.baseline_year >= self.year:
+                errors["baseline_year"] = _("Năm gốc phải trước năm mục tiêu.")
+        if self.baseline_rank is not None and self.baseline_out_of and self.baseline_rank > self.baseline_out_of:
+            errors["baseline_rank"] = _("Hạng năm gốc không được lớn hơn số tỉnh được xếp hạng.")
+        if self.index_id:
+            if self.subindex_id and self.subindex.index_id != self.index_id:
+                errors["subindex"] = _("Chỉ số thành phần không thuộc bộ chỉ số đã chọn.")
+            if self.indicator_id and self.indicator.subindex.index_id != self.index_id:
+                errors["indicator"] = _("Chỉ tiêu không thuộc bộ chỉ số đã chọn.")
+        if self.subindex_id and self.indicator_id and self.indicator.subindex_id != self.subindex_id:
+            errors["indicator"] = _("Chỉ tiêu không thuộc chỉ số thành phần đã chọn.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- What the target is about --------------------------------------------------------------
+
+    def group(self):
+        """The sub-indices of a goal over several of them, in their order ([] for a single subject)."""
+        if self.subindex_id or self.indicator_id or not self.pk:
+            return []
+        return sorted(self.subindex_group.all(), key=lambda s: s.number)
+
     @property
     def subject_label(self):
         if self.indicator_id:
             return str(self.indicator)
         if self.subindex_id:
-            return f"CSTP {self.subindex.number}: {self.subindex.name_for(self.year)}"
-        group = list(self.subindex_group.all())
+            return _subindex_label(self.subindex, self.year)
+        group = self.group()
         if group:
-            return ", ".join(f"CSTP {s.number}" for s in group)
+            names = ", ".join(_short_subindex_label(s) for s in group)
+            return _("%(index)s – %(n)s chỉ số thành phần: %(names)s") % {
+                "index": self.index,
+                "n": len(group),
+                "names": names,
+            }
         return str(self.index)
 
     @property
     def goals_label(self):
+        group = self.group()
+        if group:
+            return "; ".join(g.rules().quorum_label(len(group)) for g in self.goals.all())
         return "; ".join(g.label() for g in self.goals.all())
 
     def subjects(self):
@@ -287,26 +384,37 @@ class Target(models.Model):
             return [(self.indicator.subindex, self.indicator)]
         if self.subindex_id:
             return [(self.subindex, None)]
-        group = list(self.subindex_group.all())
+        group = self.group()
         return [(s, None) for s in group] if group else [(None, None)]
 
+    # --- Whose result, which year --------------------------------------------------------------
+
+    def judged_province(self, year=None):
+        """The province whose published result stands for the target's province in `year`.
+
+        After the 2025 merger (editions from 2025 rank 34 units), a target of a former province is judged
+        on the result of the unit it was merged into.
+        """
+        return self.province.in_edition(year or self.year)
+
+    def _result_for(self, subindex, indicator, year):
+        province = self.judged_province(year)
+        qs = Result.objects.filter(province=province, year=year, index_id=self.index_id)
+        if indicator is not None:
+            qs = qs.filter(indicator=indicator)
+        elif subindex is not None:
+            qs = qs.filter(subindex=subindex, indicator__isnull=True)
+        else:
+            qs = qs.overall()
+        return qs.first()
+
     def results(self, year=None):
-        """The published results of this target's province for its subjects in `year` (default: target year)."""
+        """The published results of this target's subjects in `year` (default: target year); None where missing."""
         year = year or self.year
-        found = []
-        for subindex, indicator in self.subjects():
-            qs = Result.objects.filter(province=self.province, year=year, index=self.index)
-            if indicator is not None:
-                qs = qs.filter(indicator=indicator)
-            elif subindex is not None:
-                qs = qs.filter(subindex=subindex, indicator__isnull=True)
-            else:
-                qs = qs.overall()
-            found.append(qs.first())
-        return found
+        return [self._result_for(s, i, year) for s, i in self.subjects()]
 
     def baseline(self):
-        """Baseline rank/score: as the plan states them, else as published for the baseline year."""
+        """Baseline rank/score/out_of of a single subject: as the plan states them, else as published."""
         rank, score, out_of = self.baseline_rank, self.baseline_score, self.baseline_out_of
         if self.baseline_year and (rank is None or score is None) and len(self.subjects()) == 1:
             published = self.results(self.baseline_year)[0]
@@ -316,48 +424,249 @@ class Target(models.Model):
                 out_of = out_of or published.out_of
         return rank, score, out_of
 
-    def verdict(self, result=None, region_rank=None, baseline=None, results=None):
-        """Met / not met / pending for a result (default: the published ones), with the reasons in words.
-
-        `region_rank` is the province's rank within a region, for "top N of the region" goals;
-        when not given it is computed from the results of the region's provinces. `baseline`
-        (rank, score, out_of) and `results` (a list, None for "not published") may be passed by a
-        caller that has the results at hand already.
-        """
-        if results is None:
-            results = [result] if result is not None else self.results()
-        rules = [g.rules() for g in self.goals.all()]
-        if not rules:
-            return Verdict(Verdict.PENDING, [str(_("Chưa đặt chỉ tiêu cụ thể."))])
-        baseline_rank, baseline_score, _out_of = baseline or self.baseline()
-        verdicts = []
-        for res in results:
-            for rule in rules:
-                rr = region_rank
-                if rule.kind == GoalRules.TOP_IN_REGION and rr is None and res is not None:
-                    rr = self.region_rank(res, rule.region)
-                verdicts.append(
-                    rule.judge(res, baseline_rank=baseline_rank, baseline_score=baseline_score, region_rank=rr)
-                )
-        return Verdict.combine(verdicts)
+    def member_baselines(self):
+        """{subindex id: (rank, score, out_of)} for a group: each member's published result of the baseline year."""
+        if not self.baseline_year:
+            return {}
+        out = {}
+        for subindex, _indicator in self.subjects():
+            if subindex is None:
+                continue
+            r = self._result_for(subindex, None, self.baseline_year)
+            out[subindex.pk] = (r.rank, r.score, r.out_of) if r else (None, None, None)
+        return out
 
     def region_rank(self, result, region):
-        """The province's place among the provinces of `region` in the same published table."""
-        peers = Result.objects.filter(
-            year=result.year,
-            index=result.index,
-            subindex=result.subindex,
-            indicator=result.indicator,
-            province__region=region,
-            score__isnull=False,
-        )
-        if result.score is None:
+        """The province's place among every province of `region` in the same published table ("3/14")."""
+        if result is None or not region:
             return None
-        return peers.filter(score__gt=result.score).count() + 1
+        members = list(Province.objects.in_edition_year(result.year).filter(region=region))
+        size = len(members)
+        if not size:
+            return RegionRank(None, 0)
+        peers = {
+            r.province_id: r
+            for r in Result.objects.filter(
+                year=result.year,
+                index_id=result.index_id,
+                subindex_id=result.subindex_id,
+                indicator_id=result.indicator_id,
+                province__in=members,
+            )
+        }
+        missing = [
+            p.name for p in members if p.pk not in peers or (peers[p.pk].rank is None and peers[p.pk].score is None)
+        ]
+        if result.province_id not in {p.pk for p in members}:
+            return RegionRank(None, size, [result.province.name])
+
+        def is_ahead(other):
+            if other.rank is not None and result.rank is not None:
+                return other.rank < result.rank
+            return other.score is not None and result.score is not None and other.score > result.score
+
+        ahead = sum(1 for r in peers.values() if r.province_id != result.province_id and is_ahead(r))
+        if missing:
+            return RegionRank(None, size, missing, at_least=ahead + 1)
+        return RegionRank(ahead + 1, size)
+
+    # --- The one home of the verdict and how it reads ---------------------------------------------
+
+    def verdict(self, result=None, results=None, baseline=None, region_rank=None):
+        """Met / not met / pending / insufficient data, with the reasons in words. Never raises.
+
+        `result` (one subject) or `results` (one per subject, None for "not published") may be passed to judge
+        figures other than the published ones; `baseline` is (rank, score, out_of) of a single subject.
+        """
+        goals = [g.rules() for g in self.goals.all()]
+        if not goals:
+            return Verdict(Verdict.INSUFFICIENT, [str(_("Chưa đặt chỉ tiêu cụ thể."))])
+        subjects = self.subjects()
+        if results is None:
+            results = [result] if result is not None else self.results()
+        results = list(results) + [None] * (len(subjects) - len(results))
+        verdicts = []
+        group = self.group()
+        if group:
+            stated = {m.subindex_id: m for m in self._members()}
+            published = self.member_baselines()
+            members = []
+            for (subindex, _i), res in zip(subjects, results, strict=False):
+                m = stated.get(subindex.pk)
+                pub = published.get(subindex.pk, (None, None, None))
+                base_rank = m.baseline_rank if m and m.baseline_rank is not None else pub[0]
+                base_score = m.baseline_score if m and m.baseline_score is not None else pub[1]
+                members.append((_short_subindex_label(subindex), res, base_rank, base_score, res))
+            for rule in goals:
+                rows = [
+                    (
+                        label,
+                        res,
+                        br,
+                        bs,
+                        self.region_rank(res, rule.region) if rule.kind == rule.TOP_IN_REGION else None,
+                    )
+                    for label, res, br, bs, _r in members
+                ]
+                verdicts.append(rule.judge_members(rows))
+        else:
+            base_rank, base_score, _out_of = baseline or self.baseline()
+            for res in results:
+                for rule in goals:
+                    rr = region_rank
+                    if rule.kind == rule.TOP_IN_REGION and rr is None:
+                        rr = self.region_rank(res, rule.region)
+                    verdicts.append(rule.judge(res, baseline_rank=base_rank, baseline_score=base_score, region_rank=rr))
+        combined = Verdict.combine(verdicts)
+        judged = self.judged_province()
+        if judged.pk != self.province_id:
+            combined.reasons.append(
+                str(
+                    _("Đánh giá theo kết quả của %(new)s, đơn vị hợp nhất từ %(old)s (từ 01/7/2025).")
+                    % {"new": judged.label, "old": self.province.name}
+                )
+            )
+        return combined
+
+    def _members(self):
+        """Stated baselines of the group members (TargetMember rows), when the model has them."""
+        return []
+
+    def assess(self):
+        """Everything a page, report or e-mail shows about this target, worded once (see Assessment)."""
+        return Assessment.of(self)
+
+
+def _subindex_label(subindex, year):
+    if subindex.index.code == "PCI":
+        return f"CSTP {subindex.number}: {subindex.name_for(year)}"
+    return f"{subindex.index} – {subindex.number}. {subindex.name_for(year)}"
+
+
+def _short_subindex_label(subindex):
+    return f"CSTP {subindex.number}" if subindex.index.code == "PCI" else f"{subindex.index} {subindex.number}"
+
+
+def _score_text(score, unit):
+    from .verdicts import _num
+
+    if unit == "%":
+        return f"{_num(score)} %"
+    return f"{_num(score)} {gettext('điểm')}"
+
+
+def result_text(result, unit=""):
+    """How a published result reads: "hạng 20/63 · 6,9 điểm", "86,5 %", "chưa công bố"."""
+    if result is None:
+        return gettext("chưa công bố")
+    parts = []
+    if result.rank is not None:
+        parts.append(gettext("hạng %s") % result.rank_display)
+    if result.score is not None:
+        parts.append(_score_text(result.score, unit))
+    tier = getattr(result, "tier", "")
+    if tier:
+        parts.append(gettext("nhóm “%s”") % TIER_LABELS.get(tier, tier))
+    return " · ".join(parts) or gettext("chưa công bố")
+
+
+@dataclass
+class Assessment:
+    """A target as every page, report and e-mail reads it: subject, goal, baseline, result, verdict.
+
+    Built by `Target.assess()`; templates include `indicators/partials/target_cells.html` or the
+    `verdict_badge` tag, and the PDF/Excel/Word formatters take the texts as they are.
+    """
+
+    target: object
+    subject: str
+    province: str
+    year: int
+    goal_text: str
+    baseline_text: str
+    result_text: str
+    verdict: Verdict
+    results: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, target):
+        unit = target.index.unit
+        try:
+            results = target.results()
+            verdict = target.verdict(results=results)
+            baseline_text = cls._baseline_text(target, unit)
+        except Exception:  # a page never answers 500 on stored data: say what is missing instead
+            logger.exception("Cannot judge target %s", target.pk)
+            results = []
+            verdict = Verdict(Verdict.INSUFFICIENT, [gettext("Không đánh giá được mục tiêu với dữ liệu hiện có.")])
+            baseline_text = "–"
+        subjects = target.subjects()
+        if len(subjects) > 1:
+            shown = "; ".join(
+                f"{_short_subindex_label(s)}: {result_text(r, unit)}"
+                for (s, _i), r in zip(subjects, results, strict=False)
+            )
+        else:
+            shown = result_text(results[0] if results else None, unit)
+        judged = target.judged_province()
+        province = (
+            target.province.label if judged.pk == target.province_id else f"{target.province.label} → {judged.label}"
+        )
+        return cls(
+            target=target,
+            subject=str(target.subject_label),
+            province=province,
+            year=target.year,
+            goal_text=target.goals_label or target.text or "–",
+            baseline_text=baseline_text,
+            result_text=shown,
+            verdict=verdict,
+            results=[r for r in results if r is not None],
+        )
+
+    @staticmethod
+    def _baseline_text(target, unit):
+        if target.group():
+            stated = {m.subindex_id: m for m in target._members()}
+            published = target.member_baselines()
+            parts = []
+            for s in target.group():
+                m = stated.get(s.pk)
+                rank = m.baseline_rank if m and m.baseline_rank is not None else published.get(s.pk, (None,))[0]
+                if rank is not None:
+                    parts.append(f"{_short_subindex_label(s)}: {gettext('hạng')} {rank}")
+            head = f"{target.baseline_year}: " if target.baseline_year else ""
+            return head + ("; ".join(parts) if parts else gettext("chưa có số liệu")) if (head or parts) else "–"
+        rank, score, out_of = target.baseline()
+        parts = []
+        if rank is not None:
+            parts.append(gettext("hạng %s") % (f"{rank}/{out_of}" if out_of else rank))
+        if score is not None:
+            parts.append(_score_text(score, unit))
+        if not target.baseline_year:
+            return " · ".join(parts) or "–"
+        return f"{target.baseline_year}: " + (" · ".join(parts) or gettext("chưa có số liệu"))
+
+    @property
+    def state(self):
+        return self.verdict.state
+
+    @property
+    def label(self):
+        return self.verdict.label
+
+    @property
+    def reasons_text(self):
+        return " ".join(str(r) for r in self.verdict.reasons)
 
 
 class Goal(models.Model):
-    """One condition of a target; a target with several goals is met when all are."""
+    """One condition of a target; a target with several goals is met when all are.
+
+    Each kind requires exactly its values (`indicators.verdicts.REQUIRED`): `clean()` refuses a goal that
+    leaves one blank or fills one the kind does not use, so a stored goal can always be read; one that
+    still cannot be judged reads "Chưa đủ dữ liệu".
+    """
 
     Kind = GoalRules.Kind
 
@@ -370,6 +679,12 @@ class Goal(models.Model):
     region = models.CharField(_("vùng"), max_length=120, blank=True)
     region_size = models.PositiveIntegerField(_("số tỉnh trong vùng"), null=True, blank=True)
     tier = models.CharField(_("nhóm điều hành"), max_length=20, choices=Tier.choices, blank=True)
+    min_count = models.PositiveSmallIntegerField(
+        _("số chỉ số tối thiểu đạt"),
+        null=True,
+        blank=True,
+        help_text=_("Với mục tiêu cho nhóm chỉ số: “3 trong 7 chỉ số…”. Để trống: mọi chỉ số của nhóm phải đạt."),
+    )
 
     class Meta:
         verbose_name = _("điều kiện")
@@ -377,9 +692,42 @@ class Goal(models.Model):
         ordering = ["target", "id"]
 
     def __str__(self):
-        return self.label()
+        return str(self.label())
+
+    def clean(self):
+        errors = {}
+        values = {f: getattr(self, f) for f in VALUE_FIELDS}
+        for f in missing_values(self.kind, values):
+            errors[f] = _("Loại điều kiện “%(kind)s” cần %(field)s.") % {
+                "kind": self.get_kind_display(),
+                "field": FIELD_LABELS[f],
+            }
+        for f in stray_values(self.kind, values):
+            errors[f] = _("Loại điều kiện “%(kind)s” không dùng %(field)s; hãy để trống.") % {
+                "kind": self.get_kind_display(),
+                "field": FIELD_LABELS[f],
+            }
+        if "value" not in errors and self.value is not None:
+            if self.kind in WHOLE_VALUE and (self.value != int(self.value) or self.value < 1):
+                errors["value"] = _("Số bậc, số hạng phải là số nguyên dương.")
+            elif self.value < 0:
+                errors["value"] = _("Giá trị không được âm.")
+        if self.kind == GoalRules.RANK_BAND and self.low is not None and self.high is not None:
+            if self.low < 1 or self.low > self.high:
+                errors["high"] = _("Khoảng xếp hạng phải có hạng từ ≥ 1 và không lớn hơn hạng đến.")
+            elif self.out_of and self.high > self.out_of:
+                errors["out_of"] = _("Hạng đến không được lớn hơn tổng số tỉnh.")
+        if self.min_count is not None and self.target_id:
+            size = len(self.target.group())
+            if not size:
+                errors["min_count"] = _("Chỉ dùng cho mục tiêu áp dụng cho một nhóm chỉ số thành phần.")
+            elif not (1 <= self.min_count <= size):
+                errors["min_count"] = _("Số chỉ số cần đạt phải từ 1 đến %s.") % size
+        if errors:
+            raise ValidationError(errors)
 
     def rules(self):
+        region_size = self.region_size
         return GoalRules(
             kind=self.kind,
             value=Decimal(self.value) if self.value is not None else None,
@@ -387,8 +735,12 @@ class Goal(models.Model):
             high=self.high,
             out_of=self.out_of,
             region=self.region,
-            region_size=self.region_size,
+            region_size=region_size,
             tier=self.tier,
+            tier_label=str(TIER_LABELS.get(self.tier, self.tier)),
+            tier_order={code: i for i, code in enumerate(TIER_ORDER)},
+            unit=self.target.index.unit if self.target_id else "",
+            min_count=self.min_count,
         )
 
     def label(self):

@@ -28,6 +28,12 @@ def names_2025():
     }
 
 
+def _if_field(model, **values):
+    """The values whose field the (possibly historical, older) model has: migrations run this loader too."""
+    names = {f.name for f in model._meta.get_fields()}
+    return {k: v for k, v in values.items() if k in names}
+
+
 def load_reference(get_model=None):
     """Create or update the reference rows; `get_model(app_label, name)` lets a migration pass its apps."""
     if get_model is None:
@@ -50,7 +56,8 @@ def load_reference(get_model=None):
                 "publisher": idx.get("publisher", ""),
                 "first_year": idx.get("first_year"),
                 "score_max": idx.get("score_max"),
-            },
+            }
+            | _if_field(Index, unit=idx.get("unit", "")),
         )
         for sub in idx.get("subindices") or []:
             subindex, _ = SubIndex.objects.update_or_create(

@@ -306,7 +306,7 @@ class TargetForm(forms.ModelForm):
 class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ["kind", "value", "low", "high", "out_of", "region", "tier"]
+        fields = ["kind", "value", "low", "high", "out_of", "region", "tier", "min_count"]
         localized_fields = ["value"]
 
 

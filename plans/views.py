@@ -119,7 +119,7 @@ def _task_context(request, task, **forms):
     context = {
         "task": task,
         "history": history,
-        "targets": [(t, t.verdict()) for t in targets],
+        "targets": [t.assess() for t in targets],
         "can": can,
         "next_due": task.next_due(),
         "is_overdue": task.is_overdue(),
@@ -334,7 +334,7 @@ def plan_detail(request, pk):
             "children": visible_plans.filter(parent=plan).select_related("issuer"),
             "relies_on": plan.relies_on.select_related("issuer"),
             "legal_basis": plan.legal_basis.all(),
-            "targets": [(t, t.verdict(), t.results()) for t in targets],
+            "targets": [t.assess() for t in targets],
             "section_rows": section_rows,
             "loose_tasks": loose,
             "unit_rows": unit_rows,

@@ -151,4 +151,4 @@ def test_top_3_of_a_region_is_judged_among_the_regions_provinces(reference):
     ours = ResultFactory(province=province("Quảng Ngãi"), subindex=None, score=Decimal("65.0"), rank=30)
     verdict = target.verdict(ours)
     assert verdict.state == Verdict.NOT_MET  # 4th after Đà Nẵng, Huế, Quảng Nam (Quảng Ninh is in the north)
-    assert "hạng 4 trong vùng" in str(verdict)
+    assert "ít nhất hạng 4/14 trong vùng" in str(verdict)  # the region's other 10 provinces have no result
