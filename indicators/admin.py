@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from .models import Goal, Index, Indicator, Province, Result, SubIndex, SubIndexName, Target
+from .models import (
+    Goal,
+    Index,
+    Indicator,
+    Province,
+    Region,
+    Result,
+    SubIndex,
+    SubIndexName,
+    Target,
+    TargetMember,
+    TierLevel,
+)
 
 
 class SubIndexInline(admin.TabularInline):
@@ -37,7 +49,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(Province)
 class ProvinceAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "region", "valid_from", "valid_to", "successor"]
+    list_display = ["name", "code", "kind", "region", "valid_from", "valid_to", "successor", "renamed_to"]
     list_filter = ["kind", "region", "valid_to", "valid_from"]
     search_fields = ["name", "name_en", "code"]
     autocomplete_fields = ["successor"]
@@ -51,6 +63,26 @@ class ResultAdmin(admin.ModelAdmin):
     autocomplete_fields = ["province", "subindex", "indicator"]
 
 
+class MemberInline(admin.TabularInline):
+    model = TargetMember
+    extra = 0
+    autocomplete_fields = ["subindex"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "from_year", "to_year"]
+    list_filter = ["from_year", "to_year"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["provinces"]
+
+
+@admin.register(TierLevel)
+class TierLevelAdmin(admin.ModelAdmin):
+    list_display = ["name", "index", "code", "position", "from_year", "to_year"]
+    list_filter = ["index"]
+
+
 class GoalInline(admin.TabularInline):
     model = Goal
     extra = 1
@@ -62,5 +94,4 @@ class TargetAdmin(admin.ModelAdmin):
     list_filter = ["year", "index", "subindex", "plan"]
     search_fields = ["text", "plan__number", "plan__title"]
     autocomplete_fields = ["plan", "subindex", "indicator", "province"]
-    filter_horizontal = ["subindex_group"]
-    inlines = [GoalInline]
+    inlines = [MemberInline, GoalInline]

@@ -165,6 +165,10 @@ class Province(models.Model):
         related_name="merged_from",
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    renamed_to = models.CharField(
+        _("tên mới"), max_length=120, blank=True, help_text=_("Thừa Thiên Huế mang tên Huế từ ngày 01/01/2025.")
+    )
+    renamed_on = models.DateField(_("đổi tên từ ngày"), null=True, blank=True)
 
     objects = ProvinceQuerySet.as_manager()
 
@@ -177,8 +181,20 @@ class Province(models.Model):
         return str(self.label)
 
     @property
+    def current_name(self):
+        return self.renamed_to or self.name
+
+    def name_in(self, year):
+        """The name an edition of `year` uses: Thừa Thiên Huế up to 2024, Huế from 2025."""
+        if self.renamed_to and self.renamed_on and year >= self.renamed_on.year:
+            return self.renamed_to
+        return self.name
+
+    @property
     def label(self):
         """The name that tells the two Đồng Tháp apart: "Đồng Tháp (từ 01/7/2025)", "Tiền Giang (đến 30/6/2025)"."""
+        if self.renamed_to:
+            return self.renamed_to
         if self.valid_from:
             return _("%(name)s (từ %(date)s)") % {"name": self.name, "date": _short_date(self.valid_from)}
         if self.valid_to:
@@ -194,6 +210,100 @@ class Province(models.Model):
 
 def _short_date(d):
     return f"{d.day:02d}/{d.month}/{d.year}"
+
+
+class RegionQuerySet(models.QuerySet):
+    def for_year(self, year):
+        """The regions of the editions of `year` (the six of the 63 provinces, or those of the 34 units)."""
+        return self.filter(models.Q(from_year__isnull=True) | models.Q(from_year__lte=year)).filter(
+            models.Q(to_year__isnull=True) | models.Q(to_year__gte=year)
+        )
+
+
+class Region(models.Model):
+    """A socio-economic region with its provinces, for the editions of a span of years (before/after 2025)."""
+
+    code = models.SlugField(_("mã"), max_length=30, unique=True)
+    name = models.CharField(_("tên"), max_length=120)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=120, blank=True)
+    from_year = models.PositiveIntegerField(_("từ năm"), null=True, blank=True)
+    to_year = models.PositiveIntegerField(_("đến năm"), null=True, blank=True)
+    provinces = models.ManyToManyField(Province, verbose_name=_("tỉnh, thành phố"), related_name="regions")
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vùng")
+        verbose_name_plural = _("vùng")
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.label)
+
+    @property
+    def period_label(self):
+        if self.to_year:
+            return _("đến năm %s") % self.to_year
+        if self.from_year:
+            return _("từ năm %s") % self.from_year
+        return ""
+
+    @property
+    def label(self):
+        """ "Bắc Trung Bộ và duyên hải miền Trung (14 tỉnh, đến năm 2024)", for every region picker."""
+        size = len(self.provinces.all())
+        period = self.period_label
+        return _("%(name)s (%(n)s tỉnh%(period)s)") % {
+            "name": self.name,
+            "n": size,
+            "period": f", {period}" if period else "",
+        }
+
+    def covers(self, year):
+        return (self.from_year is None or self.from_year <= year) and (self.to_year is None or year <= self.to_year)
+
+
+class TierLevelQuerySet(models.QuerySet):
+    def for_edition(self, index, year):
+        """The tiers of `index` (an Index or its id) used by the edition of `year`, best first."""
+        index_id = getattr(index, "pk", index)
+        qs = self.filter(index_id=index_id)
+        if year is not None:
+            qs = qs.filter(models.Q(from_year__isnull=True) | models.Q(from_year__lte=year)).filter(
+                models.Q(to_year__isnull=True) | models.Q(to_year__gte=year)
+            )
+        return qs.order_by("position")
+
+
+class TierLevel(models.Model):
+    """A tier ("nhóm điều hành" of PCI, band of PAPI) of an index for a span of editions; position 0 is best."""
+
+    index = models.ForeignKey(Index, verbose_name=_("bộ chỉ số"), on_delete=models.CASCADE, related_name="tiers")
+    code = models.SlugField(_("mã"), max_length=30)
+    name = models.CharField(_("tên"), max_length=120)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự (0 là cao nhất)"), default=0)
+    from_year = models.PositiveIntegerField(_("từ năm"), null=True, blank=True)
+    to_year = models.PositiveIntegerField(_("đến năm"), null=True, blank=True)
+
+    objects = TierLevelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhóm xếp loại")
+        verbose_name_plural = _("nhóm xếp loại")
+        ordering = ["index", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["index", "code", "from_year"], name="uniq_tier_level"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def tier_scale(index, year):
+    """({code: position}, {code: name}) of the tiers of `index` in the edition of `year`."""
+    levels = list(TierLevel.objects.for_edition(index, year))
+    return {t.code: t.position for t in levels}, {t.code: t.name for t in levels}
 
 
 class ResultQuerySet(models.QuerySet):
@@ -234,7 +344,9 @@ class Result(models.Model):
     score = models.DecimalField(_("điểm"), max_digits=7, decimal_places=2, null=True, blank=True)
     rank = models.PositiveIntegerField(_("xếp hạng"), null=True, blank=True, help_text=_("Để trống nếu chưa công bố."))
     out_of = models.PositiveIntegerField(_("trên tổng số"), null=True, blank=True)
-    tier = models.CharField(_("nhóm điều hành"), max_length=20, choices=Tier.choices, blank=True)
+    tier = models.CharField(
+        _("nhóm xếp loại"), max_length=30, blank=True, help_text=_("Nhóm điều hành của PCI, nhóm của PAPI…")
+    )
     source = models.CharField(_("nguồn"), max_length=255, blank=True)
 
     objects = ResultQuerySet.as_manager()
@@ -271,6 +383,54 @@ class Result(models.Model):
             return _("chưa công bố")
         return f"{self.rank}/{self.out_of}" if self.out_of else str(self.rank)
 
+    def clean(self):
+        errors = {}
+        if self.rank is not None and self.out_of and self.rank > self.out_of:
+            errors["rank"] = _("Hạng không được lớn hơn số tỉnh được xếp hạng.")
+        if self.tier and self.index_id:
+            order, _names = tier_scale(self.index_id, self.year)
+            if self.tier not in order:
+                errors["tier"] = _("Nhóm “%(tier)s” không thuộc thang xếp loại của %(index)s năm %(year)s.") % {
+                    "tier": self.tier,
+                    "index": self.index,
+                    "year": self.year,
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def tier_label(self):
+        if not self.tier:
+            return ""
+        _order, names = tier_scale(self.index_id, self.year)
+        return names.get(self.tier, self.tier)
+
+
+class TargetMember(models.Model):
+    """A sub-index of a target over several, with the baseline the plan states for it (else the published one).
+
+    The table is the one Django created for `Target.subindex_group`, so `target.subindex_group.set([...])`
+    keeps working; baselines are optional.
+    """
+
+    target = models.ForeignKey("Target", on_delete=models.CASCADE)
+    subindex = models.ForeignKey(SubIndex, verbose_name=_("chỉ số thành phần"), on_delete=models.CASCADE)
+    baseline_rank = models.PositiveIntegerField(_("xếp hạng năm gốc"), null=True, blank=True)
+    baseline_score = models.DecimalField(_("điểm năm gốc"), max_digits=7, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        db_table = "indicators_target_subindex_group"
+        verbose_name = _("chỉ số của nhóm")
+        verbose_name_plural = _("chỉ số của nhóm")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "subindex"], name="indicators_target_subin_target_id_subindex_id_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.subindex)
+
 
 class Target(models.Model):
     """A goal a plan sets for one year on an index, a sub-index, a group of sub-indices or an indicator.
@@ -298,7 +458,11 @@ class Target(models.Model):
         related_name="targets",
     )
     subindex_group = models.ManyToManyField(
-        SubIndex, verbose_name=_("nhóm chỉ số thành phần"), blank=True, related_name="group_targets"
+        SubIndex,
+        verbose_name=_("nhóm chỉ số thành phần"),
+        blank=True,
+        related_name="group_targets",
+        through=TargetMember,
     )
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("chỉ tiêu"), null=True, blank=True, on_delete=models.PROTECT, related_name="targets"
@@ -438,9 +602,11 @@ class Target(models.Model):
 
     def region_rank(self, result, region):
         """The province's place among every province of `region` in the same published table ("3/14")."""
-        if result is None or not region:
+        if result is None or region is None:
             return None
-        members = list(Province.objects.in_edition_year(result.year).filter(region=region))
+        if not region.covers(result.year):
+            return RegionRank(None, len(region.provinces.all()))
+        members = list(region.provinces.all())
         size = len(members)
         if not size:
             return RegionRank(None, 0)
@@ -478,7 +644,9 @@ class Target(models.Model):
         `result` (one subject) or `results` (one per subject, None for "not published") may be passed to judge
         figures other than the published ones; `baseline` is (rank, score, out_of) of a single subject.
         """
-        goals = [g.rules() for g in self.goals.all()]
+        goal_rows = list(self.goals.all())
+        goals = [g.rules() for g in goal_rows]
+        regions = [g.region if g.region_id else None for g in goal_rows]
         if not goals:
             return Verdict(Verdict.INSUFFICIENT, [str(_("Chưa đặt chỉ tiêu cụ thể."))])
         subjects = self.subjects()
@@ -497,14 +665,14 @@ class Target(models.Model):
                 base_rank = m.baseline_rank if m and m.baseline_rank is not None else pub[0]
                 base_score = m.baseline_score if m and m.baseline_score is not None else pub[1]
                 members.append((_short_subindex_label(subindex), res, base_rank, base_score, res))
-            for rule in goals:
+            for rule, region in zip(goals, regions, strict=True):
                 rows = [
                     (
                         label,
                         res,
                         br,
                         bs,
-                        self.region_rank(res, rule.region) if rule.kind == rule.TOP_IN_REGION else None,
+                        self.region_rank(res, region) if rule.kind == rule.TOP_IN_REGION else None,
                     )
                     for label, res, br, bs, _r in members
                 ]
@@ -512,10 +680,10 @@ class Target(models.Model):
         else:
             base_rank, base_score, _out_of = baseline or self.baseline()
             for res in results:
-                for rule in goals:
+                for rule, region in zip(goals, regions, strict=True):
                     rr = region_rank
                     if rule.kind == rule.TOP_IN_REGION and rr is None:
-                        rr = self.region_rank(res, rule.region)
+                        rr = self.region_rank(res, region)
                     verdicts.append(rule.judge(res, baseline_rank=base_rank, baseline_score=base_score, region_rank=rr))
         combined = Verdict.combine(verdicts)
         judged = self.judged_province()
@@ -529,8 +697,8 @@ class Target(models.Model):
         return combined
 
     def _members(self):
-        """Stated baselines of the group members (TargetMember rows), when the model has them."""
-        return []
+        """Stated baselines of the group members (TargetMember rows)."""
+        return list(TargetMember.objects.filter(target=self)) if self.pk else []
 
     def assess(self):
         """Everything a page, report or e-mail shows about this target, worded once (see Assessment)."""
@@ -564,9 +732,9 @@ def result_text(result, unit=""):
         parts.append(gettext("hạng %s") % result.rank_display)
     if result.score is not None:
         parts.append(_score_text(result.score, unit))
-    tier = getattr(result, "tier", "")
-    if tier:
-        parts.append(gettext("nhóm “%s”") % TIER_LABELS.get(tier, tier))
+    if getattr(result, "tier", ""):
+        label = result.tier_label if hasattr(result, "tier_label") else result.tier
+        parts.append(gettext("nhóm “%s”") % label)
     return " · ".join(parts) or gettext("chưa công bố")
 
 
@@ -676,9 +844,16 @@ class Goal(models.Model):
     low = models.PositiveIntegerField(_("hạng từ"), null=True, blank=True)
     high = models.PositiveIntegerField(_("hạng đến"), null=True, blank=True)
     out_of = models.PositiveIntegerField(_("trên tổng số"), null=True, blank=True)
-    region = models.CharField(_("vùng"), max_length=120, blank=True)
-    region_size = models.PositiveIntegerField(_("số tỉnh trong vùng"), null=True, blank=True)
-    tier = models.CharField(_("nhóm điều hành"), max_length=20, choices=Tier.choices, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("vùng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="goals",
+        help_text=_("Vùng theo danh mục, của giai đoạn chứa năm mục tiêu (trước hoặc sau sắp xếp năm 2025)."),
+    )
+    tier = models.CharField(_("nhóm xếp loại"), max_length=30, blank=True)
     min_count = models.PositiveSmallIntegerField(
         _("số chỉ số tối thiểu đạt"),
         null=True,
@@ -694,9 +869,12 @@ class Goal(models.Model):
     def __str__(self):
         return str(self.label())
 
+    def _values(self):
+        return {f: (self.region_id if f == "region" else getattr(self, f)) for f in VALUE_FIELDS}
+
     def clean(self):
         errors = {}
-        values = {f: getattr(self, f) for f in VALUE_FIELDS}
+        values = self._values()
         for f in missing_values(self.kind, values):
             errors[f] = _("Loại điều kiện “%(kind)s” cần %(field)s.") % {
                 "kind": self.get_kind_display(),
@@ -717,6 +895,28 @@ class Goal(models.Model):
                 errors["high"] = _("Khoảng xếp hạng phải có hạng từ ≥ 1 và không lớn hơn hạng đến.")
             elif self.out_of and self.high > self.out_of:
                 errors["out_of"] = _("Hạng đến không được lớn hơn tổng số tỉnh.")
+        target = self.target if self.target_id else None
+        if target is not None and self.region_id and "region" not in errors and target.year:
+            if not self.region.covers(target.year):
+                errors["region"] = _(
+                    "Vùng “%(region)s” không dùng cho năm %(year)s; hãy chọn vùng của giai đoạn đó."
+                ) % {
+                    "region": self.region.name,
+                    "year": target.year,
+                }
+            elif target.province_id and not self.region.provinces.filter(pk=target.judged_province().pk).exists():
+                errors["region"] = _("%(province)s không thuộc vùng “%(region)s”.") % {
+                    "province": target.judged_province().label,
+                    "region": self.region.name,
+                }
+        if target is not None and self.tier and "tier" not in errors and target.index_id:
+            order, _names = tier_scale(target.index_id, target.year)
+            if self.tier not in order:
+                errors["tier"] = _("Nhóm “%(tier)s” không thuộc thang xếp loại của %(index)s năm %(year)s.") % {
+                    "tier": self.tier,
+                    "index": target.index,
+                    "year": target.year,
+                }
         if self.min_count is not None and self.target_id:
             size = len(self.target.group())
             if not size:
@@ -727,19 +927,21 @@ class Goal(models.Model):
             raise ValidationError(errors)
 
     def rules(self):
-        region_size = self.region_size
+        region = self.region if self.region_id else None
+        target = self.target if self.target_id else None
+        order, names = tier_scale(target.index_id, target.year) if target is not None and self.tier else ({}, {})
         return GoalRules(
             kind=self.kind,
             value=Decimal(self.value) if self.value is not None else None,
             low=self.low,
             high=self.high,
             out_of=self.out_of,
-            region=self.region,
-            region_size=region_size,
+            region=region.name if region else "",
+            region_size=len(region.provinces.all()) if region else None,
             tier=self.tier,
-            tier_label=str(TIER_LABELS.get(self.tier, self.tier)),
-            tier_order={code: i for i, code in enumerate(TIER_ORDER)},
-            unit=self.target.index.unit if self.target_id else "",
+            tier_label=names.get(self.tier, ""),
+            tier_order=order,
+            unit=target.index.unit if target is not None else "",
             min_count=self.min_count,
         )
 

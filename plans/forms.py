@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person, Unit, User
-from indicators.models import Goal, Indicator, SubIndex, Target
+from indicators.models import Goal, Indicator, Region, SubIndex, Target, TierLevel
 from reporting.models import ReportingRule
 
 from .models import Plan, Section, Task
@@ -304,10 +304,24 @@ class TargetForm(forms.ModelForm):
 
 
 class GoalForm(forms.ModelForm):
+    """One condition; the reference lists (regions of both periods, tiers of every index) are drop-downs."""
+
     class Meta:
         model = Goal
         fields = ["kind", "value", "low", "high", "out_of", "region", "tier", "min_count"]
         localized_fields = ["value"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.prefetch_related("provinces")
+        tiers = TierLevel.objects.select_related("index").order_by("index_id", "position")
+        choices = [("", "---------")]
+        for t in tiers:
+            if (t.code, f"{t.index}: {t.name}") not in choices:
+                choices.append((t.code, f"{t.index}: {t.name}"))
+        self.fields["tier"] = forms.ChoiceField(
+            label=_("Nhóm xếp loại"), choices=choices, required=False, initial=self.instance.tier
+        )
 
 
 GoalFormSet = inlineformset_factory(Target, Goal, form=GoalForm, extra=2, can_delete=True)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from indicators.models import Goal, SubIndex, Target
+from indicators.models import Goal, Region, SubIndex, Target
 from indicators.verdicts import REQUIRED
 from tests.factories import TargetFactory
 
@@ -22,10 +22,17 @@ GOOD = {
     K.RANK_IMPROVE: {},
     K.KEEP_RANK: {},
     K.KEEP_LEAD: {},
-    K.TOP_IN_REGION: {"value": 3, "region": "Bắc Trung Bộ và duyên hải miền Trung"},
+    K.TOP_IN_REGION: {"value": 3, "region_id": "btb-dhmt"},
     K.TIER: {"tier": "kha"},
     K.INCREASE: {},
 }
+
+
+def values(kind, without=None):
+    out = {k: v for k, v in GOOD[kind].items() if k != without and not (without == "region" and k == "region_id")}
+    if "region_id" in out:
+        out["region_id"] = Region.objects.get(code=out["region_id"]).pk
+    return out
 
 
 def test_every_kind_is_covered():
@@ -34,16 +41,15 @@ def test_every_kind_is_covered():
 
 @pytest.mark.parametrize("kind", list(GOOD))
 def test_a_goal_with_exactly_its_values_is_valid(reference, kind):
-    Goal(target=TargetFactory(), kind=kind, **GOOD[kind]).full_clean()
+    Goal(target=TargetFactory(), kind=kind, **values(kind)).full_clean()
 
 
 @pytest.mark.parametrize("kind", [k for k in GOOD if GOOD[k]])
 def test_a_goal_missing_a_value_is_refused_with_a_vietnamese_message(reference, kind):
     target = TargetFactory()
     for field in REQUIRED[kind]:
-        values = {k: v for k, v in GOOD[kind].items() if k != field}
         with pytest.raises(ValidationError) as e:
-            Goal(target=target, kind=kind, **values).full_clean()
+            Goal(target=target, kind=kind, **values(kind, without=field)).full_clean()
         assert field in e.value.message_dict
         assert "cần" in " ".join(e.value.message_dict[field])
 
@@ -51,14 +57,14 @@ def test_a_goal_missing_a_value_is_refused_with_a_vietnamese_message(reference, 
 @pytest.mark.parametrize("kind", list(GOOD))
 def test_a_goal_with_a_value_its_kind_does_not_use_is_refused(reference, kind):
     stray = "tier" if kind != K.TIER else "value"
-    values = {**GOOD[kind], stray: "kha" if stray == "tier" else Decimal(3)}
+    given = {**values(kind), stray: "kha" if stray == "tier" else Decimal(3)}
     with pytest.raises(ValidationError) as e:
-        Goal(target=TargetFactory(), kind=kind, **values).full_clean()
+        Goal(target=TargetFactory(), kind=kind, **given).full_clean()
     assert "hãy để trống" in " ".join(e.value.message_dict[stray])
 
 
 @pytest.mark.parametrize(
-    "kind,values,field",
+    "kind,given,field",
     [
         (K.RANK_LTE, {"value": Decimal("2.5")}, "value"),
         (K.RANK_UP_BY, {"value": 0}, "value"),
@@ -67,9 +73,9 @@ def test_a_goal_with_a_value_its_kind_does_not_use_is_refused(reference, kind):
         (K.SCORE_GTE, {"value": Decimal("-1")}, "value"),
     ],
 )
-def test_values_that_cannot_be_judged_are_refused(reference, kind, values, field):
+def test_values_that_cannot_be_judged_are_refused(reference, kind, given, field):
     with pytest.raises(ValidationError) as e:
-        Goal(target=TargetFactory(), kind=kind, **values).full_clean()
+        Goal(target=TargetFactory(), kind=kind, **given).full_clean()
     assert field in e.value.message_dict
 
 
@@ -119,3 +125,11 @@ def test_the_plan_editor_refuses_a_goal_without_its_value_and_keeps_what_was_typ
     body = response.content.decode()
     assert "cần hạng đến" in body and "hãy để trống" in body
     assert _post(client, plan, {"kind": "rank_band", "low": "20", "high": "30"}).status_code == 302
+
+
+def test_the_plan_editor_offers_regions_and_tiers_as_lists(client, people, plan):
+    client.force_login(people["carol"])
+    body = client.get(f"/plans/{plan.pk}/targets/new/").content.decode()
+    assert "Bắc Trung Bộ và duyên hải miền Trung (14 tỉnh, đến năm 2024)" in body
+    assert "Bắc Trung Bộ và duyên hải miền Trung (8 tỉnh, từ năm 2025)" in body
+    assert "PAPI: Trung bình cao" in body and "PCI: Khá" in body

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from indicators.models import Goal, Province, Result, SubIndex
+from indicators.models import Goal, Region, Result, SubIndex
 from indicators.verdicts import Verdict
 from reporting.report import build_consolidated_context, render_pdf
 from tests.factories import ReportingRuleFactory, ResultFactory, TargetFactory, TaskFactory, province
@@ -21,7 +21,6 @@ from tests.factories import ReportingRuleFactory, ResultFactory, TargetFactory, 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.datetime(2025, 11, 20, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
-REGION = "Bắc Trung Bộ và duyên hải miền Trung"
 K = Goal.Kind
 VALUES = {
     K.SCORE_GTE: {"value": Decimal("6.5")},
@@ -34,7 +33,7 @@ VALUES = {
     K.RANK_IMPROVE: {},
     K.KEEP_RANK: {},
     K.KEEP_LEAD: {},
-    K.TOP_IN_REGION: {"value": 3, "region": REGION, "region_size": 14},
+    K.TOP_IN_REGION: {"value": 3, "region_id": "btb-dhmt"},
     K.TIER: {"tier": "kha"},
     K.INCREASE: {},
 }
@@ -74,7 +73,9 @@ def walk(plan, org, people):
                 order=order,
             )
             order += 1
-            given = {} if state == "missing" else values
+            given = {} if state == "missing" else dict(values)
+            if "region_id" in given:
+                given["region_id"] = Region.objects.get(code=given["region_id"]).pk
             # bulk_create skips clean(): what an older portal could store
             Goal.objects.bulk_create([Goal(target=target, kind=kind, **given)])
         group = TargetFactory(plan=plan, year=year, subindex=None, baseline_year=None, province=qng, order=order)
@@ -87,7 +88,7 @@ def walk(plan, org, people):
     for n in range(1, 9):
         ResultFactory(province=qng, year=2022, subindex=cstp(n), score=Decimal("6.6"), rank=None)
     # full: everything, for Quảng Ngãi and every province of its region
-    members = Province.objects.in_edition_year(2023).filter(region=REGION).order_by("name")
+    members = Region.objects.get(code="btb-dhmt").provinces.order_by("name")
     others = [p for p in members if p != qng]
     ranks = [*range(10, 20), 21, 22, 23]  # ten ahead of Quảng Ngãi's 20, three behind
     for p, rank in zip(others, ranks, strict=True):
