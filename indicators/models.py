@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .verdicts import FIELD_LABELS, VALUE_FIELDS, WHOLE_VALUE, RegionRank, Verdict, missing_values, stray_values
 from .verdicts import Goal as GoalRules
@@ -208,6 +209,11 @@ class Province(models.Model):
         return self
 
 
+def edition_size(year):
+    """How many provinces an edition of `year` ranks: 63 up to 2024, 34 from 2025 (after the merger)."""
+    return 34 if year >= MERGER_YEAR else 63
+
+
 def _short_date(d):
     return f"{d.day:02d}/{d.month}/{d.year}"
 
@@ -350,11 +356,13 @@ class Result(models.Model):
     source = models.CharField(_("nguồn"), max_length=255, blank=True)
 
     objects = ResultQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("lịch sử kết quả công bố"))
 
     class Meta:
         verbose_name = _("kết quả công bố")
         verbose_name_plural = _("kết quả công bố")
         ordering = ["-year", "province__name"]
+        permissions = [("keep_results", _("Được nhập và sửa kết quả công bố (người giữ kết quả)"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["province", "year", "index"],
