@@ -22,6 +22,7 @@ from tests.factories import (
     UnitFactory,
     province,
 )
+from tests.html import select
 
 TODAY = datetime.datetime(2025, 11, 20, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
 QUANG_NINH_2021 = [7.98, 7.39, 6.31, 8.52, 7.85, 6.96, 7.74, 7.39, 7.27, 7.91]
@@ -160,6 +161,7 @@ def test_report_compliance_on_time_late_missing(client, people, org, plan):
         submitted_at=stamp + datetime.timedelta(days=3),
     )
     extra = UnitFactory(code="QNG-SCT-VP", name="Văn phòng Sở", kind=Unit.Kind.OFFICE, parent=org["sct"])
+    deadline.fix_units()  # created after the deadline opened: owes it once the deadline is refreshed
     as_user(client, people, "carol")
     ctx = client.get(f"/dashboard/?plan={plan.pk}&year=2025").context
     [row] = ctx["compliance"]
@@ -237,4 +239,4 @@ def test_a_finished_plan_opens_on_its_last_year(client, people, plan):
         as_user(client, people, "carol")  # the plan runs 2021–2025
         response = client.get(f"/dashboard/?plan={plan.pk}")
     assert response.status_code == 200, response.status_code
-    assert '<option value="2025" selected' in response.content.decode()
+    assert [o.get("value") for o in select(response, '//select[@name="year"]/option[@selected]')] == ["2025"]

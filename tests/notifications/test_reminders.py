@@ -11,6 +11,7 @@ from notifications.reminders import send_reminders
 from plans.models import Task
 from reporting.models import Submission
 from tests.factories import ReportingRuleFactory, SubmissionFactory, UserFactory
+from tests.html import parse, text
 
 from .conftest import at
 
@@ -30,7 +31,7 @@ def run(*when):
         return send_reminders()
 
 
-def test_seven_days_before_the_unit_head_and_an_official_of_a_unit_without_head_are_reminded(report_rule, people):
+def test_seven_days_before_the_unit_head_and_an_official_of_a_unit_without_head_are_reminded(report_rule, people, org):
     result = run(2024, 11, 8)
     got = inbox()
     assert set(got) == {"bob@example.vn", "frank@example.vn"}
@@ -41,8 +42,10 @@ def test_seven_days_before_the_unit_head_and_an_official_of_a_unit_without_head_
     assert "Báo cáo kết quả thực hiện Kế hoạch" in message.body
     assert "15/11/2024 (còn 7 ngày)" in message.body
     deadline = report_rule.deadlines.get(year=2024)
-    assert f"http://127.0.0.1:8000/reports/deadlines/{deadline.pk}/" in message.body
-    assert f'href="http://127.0.0.1:8000/reports/deadlines/{deadline.pk}/"' in html(message)
+    # The link opens the head's own unit's report form, not the focal office's tracker.
+    form = f"http://127.0.0.1:8000/reports/deadlines/{deadline.pk}/units/{org['qltm'].pk}/"
+    assert form in message.body
+    assert f'href="{form}"' in html(message)
     assert "<strong>15/11/2024</strong>" in html(message)
     assert set(ReminderLog.objects.values_list("step", "status").distinct()) == {("before-7", "sent")}
 
@@ -244,11 +247,19 @@ def test_a_plan_policy_overrides_the_default(report_rule, plan, people):
     assert mail.outbox == []
 
 
-def test_english_speaker_gets_the_digest_in_english_layout_with_the_same_dates(report_rule, people):
+def test_english_speaker_gets_the_digest_in_english_with_the_same_dates(report_rule, people):
     people["bob"].language = "en"
     people["bob"].save()
     run(2024, 11, 8)
-    assert "15/11/2024" in inbox()["bob@example.vn"].body
+    message = inbox()["bob@example.vn"]
+    assert message.subject == "[PCI Portal] Reminder: 1 report due soon"
+    assert message.body.startswith("Dear Trần Văn Bình,")
+    assert "Deadline: 15/11/2024 (7 day(s) left)" in message.body
+    assert "Kính gửi" not in message.body and "Hạn:" not in message.body
+    page = parse(html(message))
+    assert page.get("lang") == "en"
+    assert "Dear Trần Văn Bình," in text(page) and "Deadline: 15/11/2024 (7 day(s) left)" in text(page)
+    assert inbox()["frank@example.vn"].body.startswith("Kính gửi Phạm Văn Phúc,")  # the others stay Vietnamese
 
 
 def test_focal_office_is_reminded_of_its_report_to_the_province(plan, org, people):
