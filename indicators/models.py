@@ -585,11 +585,49 @@ class Target(models.Model):
         year = year or self.year
         return [self._result_for(s, i, year) for s, i in self.subjects()]
 
+    def predecessor(self):
+        """The target on the same subject of the plan this plan follows ("kế hoạch kế tiếp"), latest year first."""
+        if not hasattr(self, "_predecessor"):
+            self._predecessor = None
+            follows_id = self.plan.follows_id if self.plan_id else None
+            if follows_id:
+                candidates = Target.objects.filter(
+                    plan_id=follows_id,
+                    index_id=self.index_id,
+                    subindex_id=self.subindex_id,
+                    indicator_id=self.indicator_id,
+                    year__lt=self.year,
+                ).select_related("plan")
+                group = {s.pk for s in self.group()}
+                for t in candidates.order_by("-year", "order", "id"):
+                    if {s.pk for s in t.group()} == group:
+                        self._predecessor = t
+                        break
+        return self._predecessor
+
+    def effective_baseline_year(self):
+        """The baseline year the plan states; else the target year of the same target in the plan it follows."""
+        if self.baseline_year:
+            return self.baseline_year
+        before = self.predecessor()
+        return before.year if before else None
+
+    def baseline_note(self):
+        """Where an inherited baseline comes from, in words ("" when the plan states its own)."""
+        before = None if self.baseline_year else self.predecessor()
+        if before is None:
+            return ""
+        return gettext("kết quả năm %(year)s của kế hoạch %(plan)s") % {
+            "year": before.year,
+            "plan": before.plan.display_number or before.plan.title[:60],
+        }
+
     def baseline(self):
         """Baseline rank/score/out_of of a single subject: as the plan states them, else as published."""
         rank, score, out_of = self.baseline_rank, self.baseline_score, self.baseline_out_of
-        if self.baseline_year and (rank is None or score is None) and len(self.subjects()) == 1:
-            published = self.results(self.baseline_year)[0]
+        year = self.effective_baseline_year()
+        if year and (rank is None or score is None) and len(self.subjects()) == 1:
+            published = self.results(year)[0]
             if published is not None:
                 rank = rank if rank is not None else published.rank
                 score = score if score is not None else published.score
@@ -598,13 +636,14 @@ class Target(models.Model):
 
     def member_baselines(self):
         """{subindex id: (rank, score, out_of)} for a group: each member's published result of the baseline year."""
-        if not self.baseline_year:
+        year = self.effective_baseline_year()
+        if not year:
             return {}
         out = {}
         for subindex, _indicator in self.subjects():
             if subindex is None:
                 continue
-            r = self._result_for(subindex, None, self.baseline_year)
+            r = self._result_for(subindex, None, year)
             out[subindex.pk] = (r.rank, r.score, r.out_of) if r else (None, None, None)
         return out
 
@@ -811,17 +850,22 @@ class Assessment:
                 rank = m.baseline_rank if m and m.baseline_rank is not None else published.get(s.pk, (None,))[0]
                 if rank is not None:
                     parts.append(f"{_short_subindex_label(s)}: {gettext('hạng')} {rank}")
-            head = f"{target.baseline_year}: " if target.baseline_year else ""
-            return head + ("; ".join(parts) if parts else gettext("chưa có số liệu")) if (head or parts) else "–"
-        rank, score, out_of = target.baseline()
-        parts = []
-        if rank is not None:
-            parts.append(gettext("hạng %s") % (f"{rank}/{out_of}" if out_of else rank))
-        if score is not None:
-            parts.append(_score_text(score, unit))
-        if not target.baseline_year:
-            return " · ".join(parts) or "–"
-        return f"{target.baseline_year}: " + (" · ".join(parts) or gettext("chưa có số liệu"))
+            year = target.effective_baseline_year()
+            head = f"{year}: " if year else ""
+            text = head + ("; ".join(parts) if parts else gettext("chưa có số liệu")) if (head or parts) else "–"
+        else:
+            rank, score, out_of = target.baseline()
+            parts = []
+            if rank is not None:
+                parts.append(gettext("hạng %s") % (f"{rank}/{out_of}" if out_of else rank))
+            if score is not None:
+                parts.append(_score_text(score, unit))
+            year = target.effective_baseline_year()
+            if not year:
+                return " · ".join(parts) or "–"
+            text = f"{year}: " + (" · ".join(parts) or gettext("chưa có số liệu"))
+        note = target.baseline_note()
+        return f"{text} ({note})" if note else text
 
     @property
     def state(self):
@@ -903,7 +947,8 @@ class Goal(models.Model):
                 errors["high"] = _("Khoảng xếp hạng phải có hạng từ ≥ 1 và không lớn hơn hạng đến.")
             elif self.out_of and self.high > self.out_of:
                 errors["out_of"] = _("Hạng đến không được lớn hơn tổng số tỉnh.")
-        target = self.target if self.target_id else None
+        # A goal entered with a new target (plan editor) is checked against that target, not yet saved.
+        target = self.target if self.target_id else getattr(self, "_target", None)
         if target is not None and self.region_id and "region" not in errors and target.year:
             if not self.region.covers(target.year):
                 errors["region"] = _(
@@ -926,7 +971,9 @@ class Goal(models.Model):
                     "year": target.year,
                 }
         if self.min_count is not None and self.target_id:
-            size = len(self.target.group())
+            # The plan editor passes the group being saved with the goal (_group_size); else the stored one.
+            size = getattr(self, "_group_size", None)
+            size = len(self.target.group()) if size is None else size
             if not size:
                 errors["min_count"] = _("Chỉ dùng cho mục tiêu áp dụng cho một nhóm chỉ số thành phần.")
             elif not (1 <= self.min_count <= size):
