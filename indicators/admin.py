@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Goal,
@@ -56,11 +57,31 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(SimpleHistoryAdmin):
     list_display = ["province", "year", "index", "subindex", "indicator", "score", "rank", "out_of", "tier"]
     list_filter = ["year", "index", "subindex", "tier"]
     search_fields = ["province__name", "source"]
     autocomplete_fields = ["province", "subindex", "indicator"]
+
+
+@admin.register(Result.history.model)
+class HistoricalResultAdmin(admin.ModelAdmin):
+    """Who changed which published result, when, to what: read only (history rows are never edited)."""
+
+    list_display = ["history_date", "history_user", "history_type", "province", "year", "index", "subindex"]
+    list_display += ["score", "rank", "tier"]
+    list_filter = ["history_type", "year", "index"]
+    search_fields = ["province__name", "history_user__username", "history_user__full_name"]
+    date_hierarchy = "history_date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MemberInline(admin.TabularInline):

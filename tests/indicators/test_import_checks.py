@@ -2,8 +2,6 @@
 cells, warnings to confirm, a cell-by-cell diff on re-import, the results-keeper right and the history."""
 
 import io
-import subprocess
-import sys
 from decimal import Decimal
 
 import openpyxl
@@ -267,16 +265,3 @@ def test_command_with_warnings_needs_yes(reference, tmp_path):
 def test_command_clean_file_is_written_without_yes(reference, tmp_path):
     code, out = run(tmp_path, table([row()]), "--year", "2021")
     assert code == 0 and "Đã ghi: 11 kết quả mới, 0 kết quả cập nhật." in out
-
-
-def test_command_exit_code_is_seen_by_the_shell(reference, tmp_path, settings):
-    """The process itself exits non-zero (what a script or cron sees)."""
-    path = tmp_path / "pci.csv"
-    path.write_text(table([row(name="Không Có")]), encoding="utf-8")
-    assert sys.executable
-    done = subprocess.run(
-        [sys.executable, "manage.py", "import_results", str(path), "--year", "2021", "--dry-run"],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 1 and "không nhận ra" in done.stdout
