@@ -123,7 +123,7 @@ def test_invalid_progress_keeps_what_was_typed_with_a_vietnamese_message(bob_cli
 
 
 def test_return_with_reason_emails_the_unit_head_then_resubmit_and_accept(
-    client, deadline, unit_tasks, org, heads, people, smtp_server, django_capture_on_commit_callbacks
+    client, deadline, unit_tasks, org, heads, people, smtp_server, eager, django_capture_on_commit_callbacks
 ):
     unit_name = 'Phòng "Quản lý" thương mại & <xúc tiến>'  # what the e-mail must show as typed
     Unit.objects.filter(pk=org["qltm"].pk).update(name=unit_name)
@@ -229,3 +229,27 @@ def test_form_query_count_does_not_grow_with_the_rows(bob_client, deadline, org,
     with django_assert_num_queries(n_small):
         response = bob_client.get(page)
     assert response.content.decode().count("<fieldset") == 26
+
+
+def test_returning_answers_even_when_the_mail_server_is_down(
+    client, deadline, unit_tasks, org, heads, people, eager, settings, django_capture_on_commit_callbacks
+):
+    """The e-mail goes out from a Celery task (here run in-process): SMTP refusing costs the e-mail a retry,
+    never the page or the return itself."""
+    import socket
+
+    from reporting import services
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
+    sub = services.submit_report(services.start_submission(deadline, org["qltm"]), heads["bob"])
+    client.force_login(people["carol"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting:submission_return", args=[sub.pk]), {"reason": "Thiếu số liệu."})
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert sub.status == Submission.Status.RETURNED
+    assert Notification.objects.filter(user=heads["bob"], title__startswith="Báo cáo bị trả lại").exists()
