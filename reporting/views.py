@@ -90,6 +90,9 @@ def tracker(request, pk):
             "rows": rows,
             "counts": [(state, counts[state]) for state in TrackerState],
             "n_accepted": counts[TrackerState.ACCEPTED],
+            "n_owing": counts[TrackerState.NOT_SUBMITTED]
+            + counts[TrackerState.OVERDUE]
+            + counts[TrackerState.RETURNED],
             "renders": renders,
             "return_form": ReturnForm(),
             "settings_form": DeadlineReportForm(instance=deadline),
