@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+
+from .lockout import unlock
 
 from .models import Person, Unit, User
 
@@ -29,8 +31,32 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "email", "unit__name"]
     autocomplete_fields = ["unit", "person"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Đơn vị và vai trò"), {"fields": ["full_name", "title", "unit", "role", "person", "language"]}),
+        (
+            _("Đơn vị và vai trò"),
+            {"fields": ["full_name", "title", "phone", "unit", "role", "person", "language", "must_change_password"]},
+        ),
     )
+    actions = ["unlock_login"]
+
+    @admin.action(description=_("Mở khóa đăng nhập (xóa các lần đăng nhập sai)"))
+    def unlock_login(self, request, queryset):
+        for user in queryset:
+            unlock(user.username)
+        self.message_user(
+            request, _("Đã mở khóa đăng nhập cho %(n)d tài khoản.") % {"n": queryset.count()}, messages.SUCCESS
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and str(request.user.pk) != str(id):
+            User.objects.filter(pk=id).update(must_change_password=True)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        # A password an administrator types for someone else must be changed at their first login.
+        if obj.pk != request.user.pk and ("password1" in form.changed_data or not change):
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Đơn vị và vai trò"), {"fields": ["full_name", "email", "unit", "role"]}),
     )

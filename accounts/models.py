@@ -1,10 +1,15 @@
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# Kinds of unit that are an agency of their own (Sở, Ban, UBND huyện, UBND tỉnh):
-# "another agency's tasks" means tasks of a different one of these.
-AGENCY_KINDS = {"people_committee", "department", "board", "district"}
+# Kinds of unit that are an agency of their own (Sở, Ban, UBND huyện, UBND tỉnh), and the placeholders that
+# plans name as a whole ("Các sở, ban, ngành", "Doanh nghiệp"): "another agency's tasks" means tasks of a
+# different one of these. A group or an enterprise is its own agency so that its people never read the
+# province's People's Committee, which sits above it.
+AGENCY_KINDS = {"people_committee", "department", "board", "district", "group", "enterprise"}
 
 
 class UnitQuerySet(models.QuerySet):
@@ -14,6 +19,10 @@ class UnitQuerySet(models.QuerySet):
 
     def agencies(self):
         return self.filter(kind__in=AGENCY_KINDS)
+
+    def read_in(self, scope):
+        """The units a reading scope covers (see `ReadingScope`)."""
+        return self.filter(scope.q())
 
 
 class Unit(models.Model):
@@ -104,6 +113,39 @@ class Unit(models.Model):
         return self.parent.get_place() if self.parent else ""
 
 
+@dataclass(frozen=True)
+class ReadingScope:
+    """What one person reads: the whole province below its root, or one agency (the units whose agency it is).
+
+    `User.reading_scope` is the one place that decides it, for every role; every query asks `q()`.
+    """
+
+    unit: Unit  # the province root (whole_province) or the agency
+    whole_province: bool = False
+
+    def q(self, prefix=""):
+        """A condition on a unit, reached through `prefix` ("lead_unit__", "plan__issuer__", "")."""
+        if self.whole_province:
+            return Q(**{f"{prefix}path__startswith": self.unit.path})
+        return Q(**{f"{prefix}agency_id": self.unit.pk})
+
+    def contains(self, unit):
+        if self.whole_province:
+            return unit.is_within(self.unit)
+        return unit.agency_id == self.unit.pk
+
+    def __str__(self):
+        return str(self.unit)
+
+    @property
+    def name(self):
+        return self.unit.name
+
+    @property
+    def province(self):
+        return self.unit.province
+
+
 class Person(models.Model):
     """A named person of a plan (leader, signer) who may or may not have a login."""
 
@@ -129,6 +171,8 @@ class User(AbstractUser):
         UNIT_HEAD = "unit_head", _("Trưởng đơn vị")
         FOCAL = "focal", _("Đơn vị đầu mối")
         LEADER = "leader", _("Lãnh đạo")
+        AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
+        PROVINCE_ADMIN = "province_admin", _("Quản trị tỉnh")
         ADMIN = "admin", _("Quản trị viên")
 
     full_name = models.CharField(_("họ và tên"), max_length=120, blank=True)
@@ -142,6 +186,12 @@ class User(AbstractUser):
     )
     language = models.CharField(
         _("ngôn ngữ"), max_length=5, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
+    )
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    must_change_password = models.BooleanField(
+        _("phải đổi mật khẩu khi đăng nhập"),
+        default=False,
+        help_text=_("Bật khi quản trị viên đặt mật khẩu thay người dùng: lần đăng nhập tới phải đổi."),
     )
 
     objects = UserManager()
@@ -167,10 +217,22 @@ class User(AbstractUser):
 
     @property
     def reading_scope(self):
-        """The unit whose subtree this person reads: the whole province for the leadership of its
-        People's Committee (a leader at the root of the tree), otherwise their agency; None without a unit."""
+        """What this person reads, for every role and every kind of unit; None: nothing (no unit).
+
+        - the leadership of the province's People's Committee (a leader at the root of the tree) and the
+          province administrator read the whole province;
+        - everyone else reads their own agency: the units whose agency is theirs. A unit of the People's
+          Committee itself (its root, its Văn phòng) has the Committee as agency, which covers only those
+          units, never the departments, boards and districts below; a group or enterprise unit is its own agency.
+        Portal administrators read everything; callers check `is_admin_role` first.
+        """
         if self.unit_id is None:
             return None
-        if self.role == self.Role.LEADER and self.unit.parent_id is None:
-            return self.unit
-        return self.agency
+        unit = self.unit
+        if self.role == self.Role.LEADER and unit.parent_id is None:
+            return ReadingScope(unit, whole_province=True)
+        if self.role == self.Role.PROVINCE_ADMIN:
+            return ReadingScope(unit if unit.parent_id is None else unit.top_unit(), whole_province=True)
+        if unit.agency_id is None:
+            return ReadingScope(unit)
+        return ReadingScope(unit.agency)

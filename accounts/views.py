@@ -1,7 +1,13 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
+from .forms import SetPasswordForm
 from .models import User
+from .tokens import invitation_token_generator
 
 
 @login_required
@@ -14,3 +20,30 @@ def home(request):
     if user.role == User.Role.FOCAL:
         return redirect("/plans/?mine=1")
     return redirect("plans:my_tasks")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link of the reset e-mail; a spent or expired link says so (410) and offers a new one."""
+
+    form_class = SetPasswordForm
+
+    def render_to_response(self, context, **kwargs):
+        if not context.get("validlink"):
+            kwargs["status"] = 410
+        return super().render_to_response(context, **kwargs)
+
+
+class InvitationAcceptView(PasswordResetConfirmView):
+    """The link of the invitation e-mail: the new user chooses a password, then logs in."""
+
+    token_generator = invitation_token_generator
+    template_name = "registration/invitation_accept.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _("Đã đặt mật khẩu cho tài khoản %(username)s. Mời đồng chí đăng nhập.") % {"username": form.user.username},
+        )
+        return response

@@ -40,7 +40,7 @@ def belongs_to(user, unit):
 def leads_over(user, unit):
     """Leadership of the unit's agency, or of the province (a People's Committee leader at the root)."""
     scope = user.reading_scope if user.role == User.Role.LEADER else None
-    return scope is not None and unit.is_within(scope)
+    return scope is not None and scope.contains(unit)
 
 
 def can_view_submission(user, deadline, unit):
