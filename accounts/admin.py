@@ -3,7 +3,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .lockout import unlock
-
 from .models import Person, Unit, User
 
 
@@ -57,6 +56,7 @@ class UserAdmin(BaseUserAdmin):
         if obj.pk != request.user.pk and ("password1" in form.changed_data or not change):
             obj.must_change_password = True
         super().save_model(request, obj, form, change)
+
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Đơn vị và vai trò"), {"fields": ["full_name", "email", "unit", "role"]}),
     )
