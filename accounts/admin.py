@@ -3,16 +3,31 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .lockout import unlock
-from .models import Person, Unit, User
+from .models import Person, Unit, User, UserImport, UserSession
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "parent", "agency"]
-    list_filter = ["kind", "agency"]
+    list_display = ["name", "code", "kind", "parent", "agency", "is_active", "merged_into"]
+    list_filter = ["kind", "is_active", "agency"]
     search_fields = ["name", "short_name", "code", "abbreviation"]
     autocomplete_fields = ["parent", "province"]
-    readonly_fields = ["path", "agency"]
+    # Codes are generated; moving a unit (which recomputes its subtree) is done on the portal's units page.
+    readonly_fields = ["code", "path", "agency", "merged_into"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving changes the paths and agency of a whole subtree: the portal's "Chuyển" does it in one transaction.
+        return self.readonly_fields + (["parent"] if obj is not None else [])
+
+    def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
+        from .services import recompute_subtree
+
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and "kind" in form.changed_data:
+                recompute_subtree(obj)
 
 
 @admin.register(Person)
@@ -60,3 +75,30 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Đơn vị và vai trò"), {"fields": ["full_name", "email", "unit", "role"]}),
     )
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at", "ip_address", "user_agent"]
+    search_fields = ["user__username", "user__full_name", "ip_address"]
+    readonly_fields = ["user", "session_key", "created_at", "ip_address", "user_agent"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UserImport)
+class UserImportAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "created_by", "created_at", "status", "progress", "total"]
+    list_filter = ["status"]
+    search_fields = ["file_name", "created_by__username"]
+    exclude = ["content"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -67,3 +67,24 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
         for user in self.get_users(self.cleaned_data["email"]):
             transaction.on_commit(partial(send_account_email_task.delay, "password-reset", user.pk))
+
+
+class ProfileForm(forms.ModelForm):
+    """What a person keeps up to date about themselves (role and unit are the administrator's)."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "title", "phone", "email"]
+        labels = {"email": _("E-mail")}
+        help_texts = {"email": _("Thư nhắc việc, thông báo và đặt lại mật khẩu gửi về địa chỉ này.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["email"].required = True
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("E-mail này đã thuộc một tài khoản khác."))
+        return email

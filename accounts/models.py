@@ -1,3 +1,4 @@
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -24,6 +25,54 @@ class UnitQuerySet(models.QuerySet):
         """The units a reading scope covers (see `ReadingScope`)."""
         return self.filter(scope.q())
 
+    def active(self):
+        return self.filter(is_active=True)
+
+    def managed_by(self, user):
+        """The units `user` administers: all (portal administrator), their province (province administrator),
+        their agency (agency administrator), none otherwise. The one place the people pages ask."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_admin_role:
+            return self.all()
+        if user.unit_id is None:
+            return self.none()
+        if user.role == User.Role.PROVINCE_ADMIN:
+            return self.filter(path__startswith="/" + user.unit.path.strip("/").split("/")[0] + "/")
+        if user.role == User.Role.AGENCY_ADMIN and user.unit.agency_id:
+            return self.filter(agency_id=user.unit.agency_id)
+        return self.none()
+
+
+def _ascii(text):
+    import unicodedata
+
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def generate_code(name, abbreviation="", parent=None, province=None):
+    """A unit's code, never typed: the parent's code and the unit's abbreviation (or initials), made unique.
+
+    "Phòng Quản lý thương mại" under QNG-SCT → "QNG-SCT-PQLTM". Codes name units in paths and never change.
+    """
+    import re
+
+    words = re.findall(r"[A-Za-z0-9]+", _ascii(abbreviation or name))
+    if abbreviation:
+        own = "".join(words).upper()
+    else:
+        own = "".join(w if w.isdigit() else w[0] for w in words).upper()
+    own = own[:16] or "DV"
+    head = parent.code if parent else (province.code.upper() if province else "")
+    base = f"{head}-{own}" if head else own
+    base = base[:54]
+    code, n = base, 1
+    while Unit.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
 
 class Unit(models.Model):
     """An organisational unit in the tree UBND tỉnh → Sở/Ban/UBND huyện → Phòng/Văn phòng/Trung tâm."""
@@ -40,7 +89,7 @@ class Unit(models.Model):
         GROUP = "group", _("Nhóm cơ quan, đơn vị")
         ENTERPRISE = "enterprise", _("Doanh nghiệp")
 
-    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    code = models.SlugField(_("mã"), max_length=60, unique=True, editable=False)
     name = models.CharField(_("tên đơn vị"), max_length=255)
     short_name = models.CharField(_("tên viết tắt"), max_length=120, blank=True)
     abbreviation = models.CharField(_("ký hiệu văn bản"), max_length=40, blank=True)
@@ -70,6 +119,16 @@ class Unit(models.Model):
     place = models.CharField(_("địa danh (dòng ngày tháng)"), max_length=80, blank=True)
     email = models.EmailField(_("email"), blank=True)
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    # Never deleted once it has history: a unit closes (is_active) or merges into a successor.
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("đã sáp nhập vào"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_units",
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -82,6 +141,8 @@ class Unit(models.Model):
         return self.short_name or self.name
 
     def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = generate_code(self.name, self.abbreviation, self.parent, self.province)
         self.path = (self.parent.path if self.parent else "/") + self.code + "/"
         if self.kind in AGENCY_KINDS or self.parent is None:
             self.agency = self if self.pk else None
@@ -236,3 +297,98 @@ class User(AbstractUser):
         if unit.agency_id is None:
             return ReadingScope(unit)
         return ReadingScope(unit.agency)
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, so that it can be listed and ended ("log out other sessions",
+    a locked account logs out at once). Written at login, removed at logout."""
+
+    user = models.ForeignKey(User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(_("khóa phiên"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("đăng nhập lúc"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ mạng"), null=True, blank=True)
+    user_agent = models.CharField(_("trình duyệt"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = _("phiên đăng nhập")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def browser(self):
+        """A short, readable name of the browser and system ("Chrome · Windows")."""
+        ua = self.user_agent
+        browser = next(
+            (
+                name
+                for key, name in (
+                    ("Edg/", "Edge"),
+                    ("Firefox/", "Firefox"),
+                    ("Chrome/", "Chrome"),
+                    ("Safari/", "Safari"),
+                )
+                if key in ua
+            ),
+            "",
+        )
+        system = next(
+            (
+                name
+                for key, name in (
+                    ("Windows", "Windows"),
+                    ("Android", "Android"),
+                    ("iPhone", "iPhone"),
+                    ("Mac OS", "macOS"),
+                    ("Linux", "Linux"),
+                )
+                if key in ua
+            ),
+            "",
+        )
+        return " · ".join(p for p in (browser, system) if p) or ua[:60]
+
+
+class UserImport(models.Model):
+    """An upload of users from the Excel template: its file, the preview a Celery task made of it, the progress
+    of applying it and the outcome."""
+
+    class Status(models.TextChoices):
+        PARSING = "parsing", _("Đang đọc tệp")
+        PARSED = "parsed", _("Chờ xác nhận")
+        APPLYING = "applying", _("Đang nhập")
+        DONE = "done", _("Đã nhập")
+        FAILED = "failed", _("Không đọc được tệp")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(User, verbose_name=_("người nhập"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    file_name = models.CharField(_("tệp"), max_length=255)
+    content = models.BinaryField(_("nội dung tệp"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PARSING)
+    progress = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    total = models.PositiveIntegerField(_("tổng số dòng"), default=0)
+    rows = models.JSONField(_("xem trước"), default=list, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập người dùng")
+        verbose_name_plural = _("các lần nhập người dùng")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} · {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def working(self):
+        return self.status in (self.Status.PARSING, self.Status.APPLYING)
+
+    def counts(self):
+        counts = {"create": 0, "update": 0, "same": 0, "error": 0}
+        for row in self.rows:
+            counts[row["action"]] += 1
+        return counts

@@ -31,4 +31,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invitation/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
+    path("profile/sessions/logout-others/", views.logout_other_sessions, name="logout_other_sessions"),
 ]
