@@ -288,9 +288,7 @@ def _only_in_scope(scope, rows):
     if scope is None:
         return
     inside = set(
-        Unit.objects.filter(pk__in={r["id"] for r in rows if r["id"]}, path__startswith=scope.path).values_list(
-            "pk", flat=True
-        )
+        Unit.objects.read_in(scope).filter(pk__in={r["id"] for r in rows if r["id"]}).values_list("pk", flat=True)
     )
     for r in rows:
         if r["id"] not in inside:

@@ -64,7 +64,7 @@ def can_track_deadline(user, deadline):
     if user.role != User.Role.LEADER or user.reading_scope is None:
         return False
     scope = user.reading_scope
-    return leads_over(user, deadline.rule.plan.issuer) or deadline.units.filter(path__startswith=scope.path).exists()
+    return leads_over(user, deadline.rule.plan.issuer) or deadline.units.filter(scope.q()).exists()
 
 
 def deadline_path_for(user, deadline):
