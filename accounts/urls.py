@@ -1,16 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
-from .forms import LoginForm, PasswordChangeForm, PasswordResetForm
+from . import twofactor, views
+from .forms import PasswordChangeForm, PasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
-        name="login",
-    ),
+    path("login/", twofactor.PortalLoginView.as_view(), name="login"),
+    path("login/otp/", twofactor.login_otp, name="login_otp"),
+    path("profile/two-factor/", twofactor.two_factor, name="two_factor"),
+    path("profile/two-factor/start/", twofactor.two_factor_start, name="two_factor_start"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password_change/",

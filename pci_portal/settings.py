@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "indicators",
     "plans",
@@ -146,6 +148,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=1)  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends at the time the page says
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+OTP_TOTP_ISSUER = "Cổng PCI"  # the name authenticator apps show beside the code
 
 # Vietnamese first; English as the second locale. Source strings are Vietnamese,
 # so a string without an English translation still reads correctly to the main users.
