@@ -204,6 +204,7 @@ def create_user(*, full_name, email, unit, role, by, title="", phone="", send_in
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
+    _ensure_person(user)
     if send_invitation:
         invite(user, by=by)
     return user
@@ -226,7 +227,29 @@ def update_user(user, *, by, **fields):
     if changed:
         user.full_clean(exclude=["password"])
         user.save(update_fields=changed)
+        _ensure_person(user)
     return changed
+
+
+def _ensure_person(user):
+    """A leader is also a named person plans can cite ("Lãnh đạo phụ trách"): made and kept in step here, so
+    nobody saves twice to link them."""
+    if user.role != User.Role.LEADER or user.unit_id is None:
+        return
+    if user.person_id is None:
+        import re
+
+        from .models import _ascii
+
+        base = re.sub(r"[^a-z0-9-]+", "-", _ascii(user.username).lower()).strip("-")[:50] or "lanh-dao"
+        key, n = base, 1
+        while Person.objects.filter(key=key).exists():
+            n += 1
+            key = f"{base}-{n}"
+        user.person = Person.objects.create(key=key, full_name=user.full_name, title=user.title, unit=user.unit)
+        user.save(update_fields=["person"])
+    else:
+        Person.objects.filter(pk=user.person_id).update(full_name=user.full_name, title=user.title, unit=user.unit)
 
 
 def end_sessions(user, keep=None):

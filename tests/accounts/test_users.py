@@ -263,3 +263,14 @@ def test_log_out_other_sessions(client, people):
     assert "Đã đăng xuất 1 phiên khác." in response.content.decode()
     assert other.get(reverse("plans:my_tasks")).status_code == 302
     assert client.get(reverse("plans:my_tasks")).status_code == 200
+
+
+def test_a_leader_created_in_the_portal_is_a_person_plans_can_name(client, org, qng_admin):
+    client.force_login(qng_admin)
+    client.post(
+        reverse("people:user_create"),
+        {"full_name": "Võ Văn Rân", "email": "ran@qng.gov.vn", "unit": org["sct"].pk, "role": "leader",
+         "title": "Giám đốc Sở"},
+    )  # fmt: skip
+    ran = User.objects.get(email="ran@qng.gov.vn")
+    assert (ran.person.full_name, ran.person.title, ran.person.unit) == ("Võ Văn Rân", "Giám đốc Sở", org["sct"])
