@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,7 @@ def home(request):
     if user.is_admin_role or user.role == User.Role.LEADER:
         return redirect("plans:plan_list")
     if user.role == User.Role.FOCAL:
-        return redirect("/plans/?mine=1")
+        return redirect(reverse("plans:plan_list") + "?mine=1")
     if user.role in (User.Role.PROVINCE_ADMIN, User.Role.AGENCY_ADMIN):
         return redirect("people:unit_list")
     return redirect("plans:my_tasks")

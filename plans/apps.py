@@ -8,4 +8,4 @@ class PlansConfig(AppConfig):
     verbose_name = _("Kế hoạch và nhiệm vụ")
 
     def ready(self):
-        from . import signals  # noqa: F401  (unit_merged receivers)
+        from . import receivers  # noqa: F401  (unit_merged)

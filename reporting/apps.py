@@ -8,4 +8,9 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Báo cáo định kỳ")
 
     def ready(self):
-        from . import signals  # noqa: F401  (unit_merged receivers)
+        from plans.signals import plan_period_changed
+
+        from . import receivers  # noqa: F401  (unit_merged)
+        from .services import follow_plan_period
+
+        plan_period_changed.connect(follow_plan_period, dispatch_uid="reporting.follow_plan_period")
