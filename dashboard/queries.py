@@ -34,7 +34,7 @@ def can_view_dashboard(user):
 
 
 def scope_of(user):
-    """The unit whose subtree the user oversees: None (everything) for administrators."""
+    """The `ReadingScope` the user oversees: None (everything) for administrators."""
     return None if user.is_admin_role else user.reading_scope
 
 
@@ -264,9 +264,7 @@ def _only_in_scope(scope, rows):
     if scope is None:
         return
     inside = set(
-        Unit.objects.filter(pk__in={r["id"] for r in rows if r["id"]}, path__startswith=scope.path).values_list(
-            "pk", flat=True
-        )
+        Unit.objects.read_in(scope).filter(pk__in={r["id"] for r in rows if r["id"]}).values_list("pk", flat=True)
     )
     for r in rows:
         if r["id"] not in inside:
@@ -361,7 +359,7 @@ def build_dashboard(user, filters, today=None, now=None):
     plan = Plan.objects.select_related("issuer").get(pk=plan_id) if plan_id else None
     units = Unit.objects.exclude(kind__in=[Unit.Kind.GROUP, Unit.Kind.ENTERPRISE])
     if scope is not None:
-        units = units.filter(path__startswith=scope.path)
+        units = units.filter(scope.q())
     units = [
         {"id": pk, "label": short or name, "path": path}
         for pk, short, name, path in units.order_by("path").values_list("id", "short_name", "name", "path")
@@ -369,7 +367,7 @@ def build_dashboard(user, filters, today=None, now=None):
     unit = None
     if filters.unit and any(u["id"] == filters.unit for u in units):
         unit = Unit.objects.get(pk=filters.unit)
-    group_by_agency = unit is None and (scope is None or scope.parent_id is None)
+    group_by_agency = unit is None and (scope is None or scope.whole_province)
 
     if filters.year is None:
         # This year, kept within the chosen plan's period: a 2021–2025 plan opens on 2025, not on an empty 2026.
@@ -386,7 +384,7 @@ def build_dashboard(user, filters, today=None, now=None):
 
     province = next((t["target"].province for t in target_table), None)
     if province is None and scope is not None:
-        province = scope.province if scope.province_id else None
+        province = scope.province
 
     statuses = list(Task.Status.choices)
     chart_data = {

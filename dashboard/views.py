@@ -84,7 +84,7 @@ def task_list(request):
     unit = None
     if (q.get("unit") or "").isdigit():
         scope = scope_of(request.user)
-        units = Unit.objects.filter(path__startswith=scope.path) if scope else Unit.objects.all()
+        units = Unit.objects.read_in(scope) if scope else Unit.objects.all()
         unit = get_object_or_404(units, pk=q["unit"])
     tasks = filtered_tasks(request.user, plan=plan, unit=unit)
     title = []

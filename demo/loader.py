@@ -230,7 +230,7 @@ class DemoLoader:
                 "unit": self.units.get(u.get("unit")),
                 "title": u.get("title", ""),
                 "person": self.people.get(u.get("person")),
-                "is_staff": u["role"] in (User.Role.ADMIN, User.Role.FOCAL),
+                "is_staff": u["role"] == User.Role.ADMIN,  # the focal office works in the portal, not the admin
                 "is_superuser": u["role"] == User.Role.ADMIN,
             },
         )

@@ -69,14 +69,32 @@ def mark_all_read(request):
 
 
 @login_required
-def preferences(request):
+def profile(request):
+    """One page for a person's own settings: name, title, phone, e-mail (accounts' ProfileForm), language,
+    digest hour and optional e-mails (the notification preferences), calendar address, signed-in sessions.
+    Served at /profile/ and, for links already sent, at /notifications/preferences/."""
+    from accounts.forms import ProfileForm
+    from accounts.models import User, UserSession
+
     preference = NotificationPreference.for_user(request.user)
-    form = PreferenceForm(request.POST or None, instance=preference, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    editing_profile = request.method == "POST" and request.POST.get("section") == "profile"
+    me = User.objects.get(pk=request.user.pk)  # a refused form must not rename the navbar's user
+    profile_form = ProfileForm(request.POST if editing_profile else None, instance=me, prefix="profile")
+    form = PreferenceForm(
+        request.POST if request.method == "POST" and not editing_profile else None,
+        instance=preference,
+        user=request.user,
+    )
+    if editing_profile and profile_form.is_valid():
+        with transaction.atomic():
+            profile_form.save()
+        messages.success(request, _("Đã lưu thông tin cá nhân."))
+        return redirect(request.path)
+    if request.method == "POST" and not editing_profile and form.is_valid():
         with transaction.atomic():
             form.save()
         messages.success(request, _("Đã lưu tùy chọn nhận thông báo."))
-        response = redirect("notifications:preferences")
+        response = redirect(request.path)
         # The interface follows the chosen language from now on.
         response.set_cookie("django_language", request.user.language, samesite="Lax")
         return response
@@ -84,8 +102,16 @@ def preferences(request):
     return render(
         request,
         "notifications/notificationpreference_form.html",
-        {"form": form, "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))},
+        {
+            "form": form,
+            "profile_form": profile_form,
+            "sessions": UserSession.objects.filter(user=request.user),
+            "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])),
+        },
     )
+
+
+preferences = profile
 
 
 @login_required

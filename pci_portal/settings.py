@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "simple_history",  # who changed what, when: published results (indicators.Result) and more
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "indicators",
     "plans",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.MustChangePasswordMiddleware",
 ]
 
 ROOT_URLCONF = "pci_portal.urls"
@@ -115,21 +119,38 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Password rules with Vietnamese messages (accounts/passwords.py); README "Tài khoản và mật khẩu".
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.LettersAndDigitsValidator"},
 ]
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 3600)  # seconds a reset link lives
+INVITATION_TIMEOUT = env.int("INVITATION_TIMEOUT", default=7 * 24 * 3600)  # seconds an invitation link lives
+# A session idle this long (seconds) ends; 0 turns the rule off. Sessions last at most SESSION_COOKIE_AGE.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Brute-force protection on the login form.
+# Brute-force protection on the login form, by account and by address separately (accounts/lockout.py):
+# AXES_FAILURE_LIMIT wrong passwords for one account lock that account only; AXES_ADDRESS_FAILURE_LIMIT failures
+# from one address (any user names) lock the address. Both for AXES_COOLOFF_TIME hours.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
-AXES_COOLOFF_TIME = 1  # hours
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=100)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.PortalAxesHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=1)  # hours
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends at the time the page says
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+OTP_TOTP_ISSUER = "Cổng PCI"  # the name authenticator apps show beside the code
 
 # Vietnamese first; English as the second locale. Source strings are Vietnamese,
 # so a string without an English translation still reads correctly to the main users.
@@ -307,7 +328,6 @@ LOGGING["handlers"]["mail_admins"] = {
 }
 
 PORTAL_NAME = _("Cổng theo dõi nâng cao chỉ số PCI")
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Development and benchmark tooling (generate_scale_data, the X-Query-Count header of bench/pages.py) lives in
 # the devtools app, outside the product: loaded with DEBUG, or with DEVTOOLS=1 on a benchmark database.

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from notifications.views import calendar_feed
+from notifications.views import calendar_feed, profile
 
 handler500 = "pci_portal.errors.server_error"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("indicators/", include("indicators.urls")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("people/", include("accounts.people_urls")),
+    path("profile/", profile, name="profile"),
     path("public/", include("dashboard.public_urls")),
 ]
 

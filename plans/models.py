@@ -57,7 +57,7 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         # Subqueries, not joins + DISTINCT: at province scale the join over coordinating units is the slow part.
         tasks_in_scope = Task.objects.filter(_task_scope(scope)).values("plan_id")
-        return self.filter(Q(issuer__path__startswith=scope.path) | Q(pk__in=tasks_in_scope))
+        return self.filter(scope.q("issuer__") | Q(pk__in=tasks_in_scope))
 
     def kept_by(self, user):
         """Plans whose plan, sections, tasks, targets and deadlines `user` keeps (see plans.access.can_edit_plan)."""
@@ -209,13 +209,9 @@ class Section(models.Model):
 
 
 def _task_scope(scope):
-    """Tasks of plans issued within `scope`, led by a unit within it, or coordinated by one (without DISTINCT)."""
-    coordinated = Task.coordinating_units.through.objects.filter(unit__path__startswith=scope.path)
-    return (
-        Q(plan__issuer__path__startswith=scope.path)
-        | Q(lead_unit__path__startswith=scope.path)
-        | Q(pk__in=coordinated.values("task_id"))
-    )
+    """Tasks of plans issued within `scope` (a `ReadingScope`), led or coordinated by a unit within it (no DISTINCT)."""
+    coordinated = Task.coordinating_units.through.objects.filter(scope.q("unit__"))
+    return scope.q("plan__issuer__") | scope.q("lead_unit__") | Q(pk__in=coordinated.values("task_id"))
 
 
 def overdue_condition(on, prefix=""):

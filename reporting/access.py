@@ -41,7 +41,7 @@ def belongs_to(user, unit):
 def leads_over(user, unit):
     """Leadership of the unit's agency, or of the province (a People's Committee leader at the root)."""
     scope = user.reading_scope if user.role == User.Role.LEADER else None
-    return scope is not None and unit.is_within(scope)
+    return scope is not None and scope.contains(unit)
 
 
 def can_view_submission(user, deadline, unit):
@@ -64,7 +64,7 @@ def can_track_deadline(user, deadline):
     if user.role != User.Role.LEADER or user.reading_scope is None:
         return False
     scope = user.reading_scope
-    return leads_over(user, deadline.rule.plan.issuer) or deadline.units.filter(path__startswith=scope.path).exists()
+    return leads_over(user, deadline.rule.plan.issuer) or deadline.units.filter(scope.q()).exists()
 
 
 def deadline_path_for(user, deadline):

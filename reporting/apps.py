@@ -10,6 +10,7 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from plans.signals import plan_period_changed
 
+        from . import receivers  # noqa: F401  (unit_merged)
         from .services import follow_plan_period
 
         plan_period_changed.connect(follow_plan_period, dispatch_uid="reporting.follow_plan_period")

@@ -31,6 +31,9 @@ def pytest_configure(config):
 
     # Password hashing is deliberately slow; tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests travel days between two requests of one session; the idle timeout is tested on its own
+    # (tests/accounts/test_passwords.py), and its once-a-minute session write would skew query counts.
+    settings.SESSION_IDLE_TIMEOUT = 0
 
 
 @pytest.fixture(autouse=True)

@@ -110,7 +110,7 @@ def test_a_reminder_claimed_by_a_run_that_died_is_not_sent_again(report_rule, pe
 
 @pytest.fixture
 def demo(reference):
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO(), stderr=StringIO())
 
 
 MODELS = [ReminderLog, Notification, Deadline, Submission, Task, User]

@@ -44,7 +44,8 @@ def test_every_link_of_a_year_of_reminders_opens_for_its_recipient(settings):
     """In-process for speed: each day's reminders are collected and their digests rendered as the run would
     send them; two busy days are also sent for real, so the bell notifications are followed too."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("load_demo", stdout=StringIO())
+    # The demo logins have known passwords: load_demo asks for --force when DEBUG is off (as under pytest).
+    call_command("load_demo", force=True, stdout=StringIO(), stderr=StringIO())
     users = {u.email: u for u in User.objects.exclude(email="")}
     received = {}  # (user id, path) → the first day it was received
     generate_deadlines(datetime.date(2024, 1, 1))

@@ -1,6 +1,7 @@
 """The real flows in Chromium, on the two source plans (`load_demo`)."""
 
 import re
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +19,7 @@ HOI_CHO = "Tăng số lượng hội chợ thương mại"
 
 @pytest.fixture
 def demo(reference):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", force=True, verbosity=0, stderr=StringIO())
 
 
 def test_official_updates_a_task_with_a_pdf_the_head_sees_it_and_another_agency_cannot_open_it(

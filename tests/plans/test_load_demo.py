@@ -27,7 +27,7 @@ def demo(django_db_setup, django_db_blocker):
     """Loaded once for the module inside a transaction rolled back at its end; each test nests in it."""
     with django_db_blocker.unblock(), transaction.atomic():
         out = StringIO()
-        call_command("load_demo", stdout=out)
+        call_command("load_demo", force=True, stdout=out, stderr=StringIO())
         yield out.getvalue()
         transaction.set_rollback(True)
 
@@ -39,7 +39,7 @@ def counts():
 def test_loading_twice_leaves_the_same_rows(demo):
     before = counts()
     ids = {m.__name__: sorted(m.objects.values_list("pk", flat=True)) for m in MODELS}
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", force=True, stdout=StringIO(), stderr=StringIO())
     assert counts() == before
     assert {m.__name__: sorted(m.objects.values_list("pk", flat=True)) for m in MODELS} == ids
 

@@ -1,13 +1,37 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from demo.loader import load_demo
 from plans.models import Plan, Task
 
 
 class Command(BaseCommand):
-    help = "Nạp hai kế hoạch nguồn và người dùng mẫu của mọi vai trò (chạy lại nhiều lần vẫn cho cùng dữ liệu)."
+    help = (
+        "Nạp hai kế hoạch nguồn và người dùng mẫu của mọi vai trò (chạy lại nhiều lần vẫn cho cùng dữ liệu). "
+        "Chỉ chạy khi DEBUG bật, hoặc với --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Nạp cả khi DEBUG tắt: tạo/đặt lại tài khoản quản trị 'admin' và các tài khoản mẫu với mật khẩu "
+            "ai cũng biết. Không dùng trên máy chủ thật.",
+        )
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            if not options["force"]:
+                raise CommandError(
+                    "DEBUG đang tắt: load_demo tạo tài khoản quản trị 'admin' và các tài khoản mẫu với mật khẩu "
+                    "ai cũng biết, nên không chạy trên máy chủ thật. Bật DEBUG=1 (máy thử) hoặc thêm --force."
+                )
+            self.stderr.write(
+                self.style.WARNING(
+                    "CẢNH BÁO: DEBUG đang tắt mà vẫn nạp dữ liệu mẫu (--force): tài khoản 'admin' và các tài khoản "
+                    "mẫu có mật khẩu ai cũng biết. Khóa hoặc xóa chúng trước khi mở cổng cho người dùng."
+                )
+            )
         users = load_demo()
         for plan in Plan.objects.tracked().order_by("key"):
             count = Task.objects.filter(plan=plan).count()
