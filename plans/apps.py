@@ -6,3 +6,6 @@ class PlansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "plans"
     verbose_name = _("Kế hoạch và nhiệm vụ")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -6,3 +6,6 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reporting"
     verbose_name = _("Báo cáo định kỳ")
+
+    def ready(self):
+        from . import signals  # noqa: F401
