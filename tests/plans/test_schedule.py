@@ -244,3 +244,22 @@ def test_my_tasks_shows_the_current_rounds_date_and_counts_it_overdue(client, pl
         page = client.get("/tasks/?scope=mine").content.decode()
     assert 'data-count="overdue">1</div>' in page
     assert "05/12/2022" in page and "05/12/2021" not in page
+
+
+def test_unit_report_reads_the_round_of_its_period(plan5, org, people):
+    from reporting import services as reporting_services
+    from reporting.report import build_unit_context
+
+    rule = ReportingRuleFactory(
+        plan=plan5, kind=ReportingRule.Kind.UNIT_TO_FOCAL, day=15, month=11, from_children_of=org["sct"],
+        to_unit=org["khtcth"],
+    )  # fmt: skip
+    task = make(plan5, org, Task.Timeframe.ANNUAL)
+    task.occurrences.filter(due_date=D(2024, 11, 15)).update(status=Task.Status.DONE, progress=100)
+    deadline = rule.deadline_for(2024)
+    with _at(D(2024, 11, 10)):
+        submission = reporting_services.start_submission(deadline, org["qltm"])
+    row = submission.rows.get(task=task)
+    assert (row.status, row.progress) == (Task.Status.DONE, 100)  # the 2024 round, not the task's other years
+    rows = build_unit_context(submission)["units"][0]["rows"]
+    assert [r["due_date"] for r in rows if r["task"] == task.title] == [D(2024, 11, 15)]
