@@ -1,11 +1,16 @@
-"""Whenever a task or its plan is saved, the task's rounds follow (plans.schedule): a form, the admin, an
-import and a test factory all get the same schedule without having to remember to ask for it."""
+"""What the plans app announces to the apps above it, which it must not import (apps depend one way); and, whenever
+a task or its plan is saved, the task's rounds follow (plans.schedule): a form, the admin, an import and a test
+factory all get the same schedule without having to remember to ask for it."""
 
 from django.db.models.signals import post_migrate, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from . import schedule
 from .models import Plan, Task
+
+# A plan's period (period_start/period_end) was changed and saved; sent with plan=, inside the transaction.
+# reporting moves the deadlines of the plan's reporting rules along.
+plan_period_changed = Signal()
 
 
 @receiver(post_save, sender=Task, dispatch_uid="plans.task_schedule")

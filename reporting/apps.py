@@ -8,4 +8,10 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Báo cáo định kỳ")
 
     def ready(self):
+        from plans.signals import plan_period_changed
+
+        from .services import follow_plan_period
+
+        plan_period_changed.connect(follow_plan_period, dispatch_uid="reporting.follow_plan_period")
+
         from . import signals  # noqa: F401
