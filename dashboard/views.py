@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -102,7 +102,11 @@ def task_list(request):
         since = timezone.now() - timezone.timedelta(days=7)
         tasks = tasks.filter(pk__in=TaskUpdate.objects.filter(created_at__gte=since).values("task_id"))
         title.append(_("có cập nhật trong 7 ngày qua"))
-    tasks = tasks.select_related("plan", "lead_unit", "leader").order_by("due_date", "id")
+    tasks = (
+        tasks.with_schedule()
+        .select_related("plan", "lead_unit", "leader")
+        .order_by(F("current_due").asc(nulls_last=True), "id")
+    )
     page = Paginator(tasks, 50).get_page(q.get("page"))
     return render(
         request,

@@ -348,6 +348,10 @@ def generate(scale=1.0, seed=2024, today=None, log=print):
                 )
     Result.objects.bulk_create(results, batch_size=5000, ignore_conflicts=True)
     log(f"  {len(results)} kết quả PCI")
+    # bulk_create skips the signals that give each task its rounds (plans.schedule).
+    from plans import schedule
+
+    log(f"  {schedule.sync_tasks(Task.objects.all())} kỳ thực hiện nhiệm vụ")
     return c
 
 

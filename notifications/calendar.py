@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
-from plans.models import Task
+from plans.models import Task, TaskOccurrence
 from reporting.access import deadline_path_for
 from reporting.models import Deadline
 
@@ -30,11 +30,21 @@ def deadlines_for(user, since):
 
 
 def tasks_for(user):
-    """Open dated tasks assigned to the user or led by their unit."""
+    """Tasks assigned to the user or led by their unit (not cancelled)."""
     mine = Q(assignees=user)
     if user.unit_id:
         mine |= Q(lead_unit_id=user.unit_id)
-    return Task.objects.open().dated().filter(mine, plan__tracked=True).select_related("plan").distinct().order_by("pk")
+    return Task.objects.exclude(status=Task.Status.CANCELLED).filter(mine, plan__tracked=True)
+
+
+def rounds_for(user, since):
+    """The open rounds (plans.schedule) of the user's tasks due on or after `since`: one event each."""
+    return (
+        TaskOccurrence.objects.open()
+        .filter(task__in=tasks_for(user).values("pk"), due_date__gte=since)
+        .select_related("task__plan")
+        .order_by("due_date", "task_id")
+    )
 
 
 def _event(uid, day, summary, url, description, stamp):
@@ -84,14 +94,21 @@ def build_calendar(user, today=None):
                 stamp,
             )
         )
-    for task in tasks_for(user):
-        notes = [f"Kế hoạch {task.plan.display_number}".strip(), f"Hạn hoàn thành: {task.due_date:%d/%m/%Y}"]
-        if note := day_off_note(task.due_date):
+    for occurrence in rounds_for(user, since=today - datetime.timedelta(days=365)):
+        task = occurrence.task
+        notes = [f"Kế hoạch {task.plan.display_number}".strip(), f"Hạn hoàn thành: {occurrence.due_date:%d/%m/%Y}"]
+        if task.timeframe != Task.Timeframe.ONCE:
+            notes.insert(1, f"Kỳ: {occurrence.label}")
+        if note := day_off_note(occurrence.due_date):
             notes.append(note)
+        # One-off tasks keep their old UID so subscribed calendars update the event instead of doubling it.
+        uid = f"task-{task.pk}"
+        if task.timeframe != Task.Timeframe.ONCE:
+            uid += f"-{occurrence.due_date:%Y%m%d}"
         cal.add_component(
             _event(
-                f"task-{task.pk}@{host}",
-                task.due_date,
+                f"{uid}@{host}",
+                occurrence.due_date,
                 f"Hạn nhiệm vụ: {task.title}",
                 f"{settings.SITE_URL}/tasks/{task.pk}/",
                 "\n".join(notes),

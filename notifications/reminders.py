@@ -21,12 +21,12 @@ import holidays
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from plans.models import Plan, Task
+from plans.models import Plan, Task, TaskOccurrence
 from reporting.access import deadline_path_for
 from reporting.models import Deadline
 
@@ -283,32 +283,42 @@ def report_reminders(on, default, by_plan):
 
 
 def task_reminders(on, default, by_plan):
-    """Reminders of dated open tasks: the assignees, else the lead unit's officials and head; then the leader."""
+    """Reminders of the open rounds of tasks (plans.schedule): the assignees, else the lead unit's officials and
+    head; then the leader. A round superseded by the next one is no longer reminded; the next one is."""
     reminders = []
-    tasks = (
-        Task.objects.open()
-        .dated()
-        .filter(plan__tracked=True)
-        .select_related("plan", "lead_unit", "leader__user")
-        .prefetch_related("assignees")
-        .order_by("due_date", "pk")
+    policies = [default, *by_plan.values()]
+    ahead = max((max(p.days_before or [0]) for p in policies), default=0)
+    behind = max((p.stop_after_days for p in policies), default=0)
+    occurrences = (
+        TaskOccurrence.objects.open()
+        .filter(
+            Q(lapses_on__isnull=True) | Q(lapses_on__gt=on),
+            due_date__lte=on + datetime.timedelta(days=ahead),
+            due_date__gte=on - datetime.timedelta(days=behind),
+            task__plan__tracked=True,
+        )
+        .exclude(task__status=Task.Status.CANCELLED)
+        .select_related("task__plan", "task__lead_unit", "task__leader__user")
+        .prefetch_related("task__assignees")
+        .order_by("due_date", "task_id")
     )
     due = []
-    for task in tasks:
+    for occurrence in occurrences:
+        task = occurrence.task
         policy = by_plan.get(task.plan_id, default)
-        step = policy.step_for(task.due_date, on)
-        escalate = policy.escalates(task.due_date, on)
+        step = policy.step_for(occurrence.due_date, on)
+        escalate = policy.escalates(occurrence.due_date, on)
         if step or escalate:
-            due.append((task, step, escalate))
-    heads, officials = _users_by_unit({task.lead_unit_id for task, _s, _e in due})
+            due.append((task, occurrence.due_date, step, escalate))
+    heads, officials = _users_by_unit({task.lead_unit_id for task, _d, _s, _e in due})
     lead_note = _("Đơn vị chủ trì: %(unit)s")
-    for task, step, escalate in due:
+    for task, due_date, step, escalate in due:
         common = {
             "kind": ReminderLog.Kind.TASK,
             "item_id": task.pk,
             "title": task.title,
             "plan": task.plan.display_number,
-            "due_date": task.due_date,
+            "due_date": due_date,
             "path": f"/tasks/{task.pk}/",
             "on": on,
         }

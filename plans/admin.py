@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Target
 
-from .models import Document, Evidence, Plan, Section, Task, TaskUpdate
+from .models import Document, Evidence, Plan, Section, Task, TaskOccurrence, TaskUpdate
 
 
 @admin.register(Document)
@@ -64,6 +64,19 @@ class TaskUpdateInline(admin.TabularInline):
         return False
 
 
+class TaskOccurrenceInline(admin.TabularInline):
+    """The rounds come from plans.schedule: shown, not typed."""
+
+    model = TaskOccurrence
+    extra = 0
+    can_delete = False
+    fields = ["period_start", "period_end", "due_date", "lapses_on", "status", "progress"]
+    readonly_fields = ["period_start", "period_end", "due_date", "lapses_on"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
     list_display = ["title", "plan_number", "lead_unit", "leader", "timeframe", "due_date", "status", "progress"]
@@ -73,7 +86,7 @@ class TaskAdmin(admin.ModelAdmin):
     autocomplete_fields = ["plan", "section", "lead_unit", "leader"]
     filter_horizontal = ["coordinating_units", "assignees", "subindices", "indicators"]
     date_hierarchy = "due_date"
-    inlines = [TaskUpdateInline]
+    inlines = [TaskOccurrenceInline, TaskUpdateInline]
 
     @admin.display(description=_("Kế hoạch"), ordering="plan__number")
     def plan_number(self, obj):

@@ -9,3 +9,4 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401  (unit_merged)
+        from . import signals  # noqa: F401

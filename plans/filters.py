@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import SubIndex
 
 from .forms import DayMonthYearInput
-from .models import Plan, Task
+from .models import Plan, Task, TaskOccurrence
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -24,8 +24,7 @@ class TaskFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=Task.Status.choices, empty_label=_("Tất cả"))
     due_before = django_filters.DateFilter(
         label=_("Hạn trước ngày"),
-        field_name="due_date",
-        lookup_expr="lte",
+        method="due_by",
         widget=DayMonthYearInput(),
     )
     overdue = django_filters.BooleanFilter(
@@ -37,7 +36,7 @@ class TaskFilter(django_filters.FilterSet):
             ("title", "title"),
             ("plan__period_start", "plan"),
             ("lead_unit__name", "lead"),
-            ("due_date", "due"),
+            ("current_due", "due"),
             ("status", "status"),
             ("progress", "progress"),
             ("updated_at", "updated"),
@@ -69,6 +68,12 @@ class TaskFilter(django_filters.FilterSet):
                 Q(title__icontains=word) | Q(description__icontains=word) | Q(result_note__icontains=word)
             )
         return queryset
+
+    def due_by(self, queryset, name, value):
+        """Tasks with an open round (plans.schedule) due on or before the date."""
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=TaskOccurrence.objects.open().filter(due_date__lte=value).values("task_id"))
 
     def only_overdue(self, queryset, name, value):
         return queryset.overdue(on=timezone.localdate()) if value else queryset

@@ -187,6 +187,8 @@ class PlanForm(forms.ModelForm):
             "signer_title",
             "recipients",
             "objectives",
+            "task_due_day",
+            "task_due_month",
             "is_public",
         ]
         widgets = {

@@ -1,4 +1,3 @@
-import calendar
 import datetime
 
 from django.conf import settings
@@ -141,6 +140,17 @@ class Plan(models.Model):
     objectives = models.TextField(_("mục đích, yêu cầu, mục tiêu"), blank=True)
     closing = models.TextField(_("đoạn kết"), blank=True)
     is_public = models.BooleanField(_("công khai tiến độ"), default=False)
+    # "Unless the plan says otherwise": when undated yearly tasks fall due; blank = the yearly report deadline.
+    task_due_day = models.PositiveSmallIntegerField(_("hạn hằng năm của nhiệm vụ: ngày"), null=True, blank=True)
+    task_due_month = models.PositiveSmallIntegerField(
+        _("hạn hằng năm của nhiệm vụ: tháng"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Nhiệm vụ hàng năm, thường xuyên không ghi hạn thì đến hạn vào ngày này mỗi năm. "
+            "Để trống: hạn báo cáo năm của kế hoạch (nếu không có thì 31/12)."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -177,6 +187,14 @@ class Plan(models.Model):
                 raise ValidationError({"follows": _("Kế hoạch không thể tiếp nối chính nó (trực tiếp hay gián tiếp).")})
             seen.add(plan.pk)
             plan = plan.follows
+        day, month = self.task_due_day, self.task_due_month
+        if (day is None) != (month is None):
+            raise ValidationError({"task_due_month": _("Cần cả ngày và tháng (hoặc để trống cả hai).")})
+        if day is not None:
+            try:
+                datetime.date(2024, month, day)
+            except ValueError:
+                raise ValidationError({"task_due_month": _("Ngày, tháng không hợp lệ.")})
 
     def recipient_lines(self):
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
@@ -215,11 +233,12 @@ def _task_scope(scope):
 
 
 def overdue_condition(on, prefix=""):
-    """The overdue rule as a condition, for counting in aggregates: open, and due before `on`.
+    """The overdue rule as a condition on tasks, for filters and aggregates: the one home of "overdue".
 
+    A task is overdue on `on` when one of its occurrences is (see TaskOccurrenceQuerySet.overdue).
     `prefix` reaches tasks through a relation ("tasks__" from a plan or section).
     """
-    return Q(**{f"{prefix}due_date__lt": on}) & ~Q(**{f"{prefix}status__in": Task.CLOSED_STATUSES})
+    return Q(**{f"{prefix}pk__in": TaskOccurrence.objects.overdue(on).values("task_id")})
 
 
 class TaskQuerySet(models.QuerySet):
@@ -227,7 +246,18 @@ class TaskQuerySet(models.QuerySet):
         return self.exclude(status__in=Task.CLOSED_STATUSES)
 
     def dated(self):
-        return self.filter(due_date__isnull=False)
+        """Tasks with at least one dated occurrence (every task the schedule knows a date for)."""
+        return self.filter(pk__in=TaskOccurrence.objects.values("task_id"))
+
+    def with_schedule(self, on=None):
+        """Annotate `current_due` (Task.next_due on `on`) and `overdue_now` (the overdue rule on `on`), for
+        lists that show many tasks."""
+        on = on or timezone.localdate()
+        current = TaskOccurrence.objects.filter(task=models.OuterRef("pk")).next_open(on)
+        late = TaskOccurrence.objects.overdue(on).filter(task=models.OuterRef("pk"))
+        return self.annotate(
+            current_due=models.Subquery(current.values("due_date")[:1]), overdue_now=models.Exists(late)
+        )
 
     def overdue(self, on=None):
         """Open tasks whose due date has passed on `on` (default: today in Asia/Ho_Chi_Minh)."""
@@ -265,7 +295,9 @@ class Task(models.Model):
     class Timeframe(models.TextChoices):
         ONCE = "once", _("Một lần (có hạn)")
         ANNUAL = "annual", _("Hàng năm")
+        HALF_YEARLY = "half_yearly", _("6 tháng một lần")
         QUARTERLY = "quarterly", _("Hàng quý")
+        MONTHLY = "monthly", _("Hàng tháng")
         REGULAR = "regular", _("Thường xuyên")
 
     class Status(models.TextChoices):
@@ -316,7 +348,10 @@ class Task(models.Model):
         null=True,
         blank=True,
         db_index=True,
-        help_text=_("Hạn của nhiệm vụ một lần, hoặc hạn gần nhất của nhiệm vụ định kỳ."),
+        help_text=_(
+            "Hạn của nhiệm vụ một lần; với nhiệm vụ định kỳ là hạn của kỳ đầu tiên, các kỳ sau lặp lại theo "
+            "thời gian thực hiện. Để trống: hạn hằng năm của kế hoạch (hạn báo cáo năm), hoặc cuối mỗi kỳ."
+        ),
     )
     subindices = models.ManyToManyField(
         "indicators.SubIndex", verbose_name=_("chỉ số thành phần"), blank=True, related_name="tasks"
@@ -348,37 +383,144 @@ class Task(models.Model):
         return self.title
 
     def next_due(self, on=None):
-        """The next date this task is due on or after `on`; None for regular work with no date."""
-        on = on or timezone.localdate()
-        if self.timeframe == self.Timeframe.ONCE:
-            return self.due_date
-        if self.timeframe == self.Timeframe.ANNUAL:
-            if self.due_date:
-                due = _same_day_in_year(self.due_date, on.year)
-                due = due if due >= on else _same_day_in_year(self.due_date, on.year + 1)
-            else:
-                due = datetime.date(on.year, 12, 31)
-        elif self.timeframe == self.Timeframe.QUARTERLY:
-            quarter_end_month = ((on.month - 1) // 3 + 1) * 3
-            due = datetime.date(on.year, quarter_end_month, calendar.monthrange(on.year, quarter_end_month)[1])
-        else:
-            return None
-        # Recurring work ends with its plan: no "next" date after the plan's last year.
-        return due if due.year <= self.plan.period_end else None
-        return None
+        """When this is due next as of `on`: the overdue round's date, else the next open round's; None when
+        nothing is left to do (every round closed, or regular work with no date)."""
+        occurrence = self.occurrences.next_open(on or timezone.localdate()).first()
+        return occurrence.due_date if occurrence else None
+
+    def current(self, on=None):
+        """The occurrence work applies to on `on`: the overdue one, else the one whose period holds `on`,
+        else the next one; after the last period, None when it is closed (nothing left to do)."""
+        return self.occurrences.current_first(on or timezone.localdate()).first()
+
+    def occurrence_for(self, period_start, period_end, occurrences=None):
+        """The round a report on [period_start, period_end] speaks of: the one due within the period, else the
+        one whose period holds the period's end, else the last one due before it (None if none)."""
+        rounds = sorted(self.occurrences.all() if occurrences is None else occurrences, key=lambda o: o.due_date)
+        within = [o for o in rounds if period_start <= o.due_date <= period_end]
+        if within:
+            return within[-1]
+        holding = [o for o in rounds if o.period_start <= period_end <= o.period_end]
+        if holding:
+            return holding[0]
+        before = [o for o in rounds if o.due_date < period_start]
+        return before[-1] if before else None
 
     def is_open(self):
         return self.status not in self.CLOSED_STATUSES
 
     def is_overdue(self, on=None):
-        """Open and past its due date on `on`. Regular work without a date is never overdue."""
+        """Open work past its due date on `on`: asks the same rule as TaskQuerySet.overdue."""
+        return self.occurrences.overdue(on or timezone.localdate()).exists()
+
+
+class TaskOccurrenceQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=Task.CLOSED_STATUSES)
+
+    def overdue(self, on=None):
+        """Occurrences overdue on `on`: open, due before `on`, of a task not cancelled, and not yet superseded.
+
+        An occurrence stops counting as overdue once the next one falls due (`lapses_on`): an annual task
+        missed in 2021 is not still "overdue since 05/12/2021" in 2023; the 2022 one is, if it is open.
+        """
         on = on or timezone.localdate()
-        return self.is_open() and self.due_date is not None and self.due_date < on
+        return (
+            self.open()
+            .filter(
+                Q(lapses_on__isnull=True) | Q(lapses_on__gt=on),
+                due_date__lt=on,
+            )
+            .exclude(task__status=Task.Status.CANCELLED)
+        )
+
+    def next_open(self, on):
+        """Open rounds still owed on `on`, the one due first first: the overdue one, then those to come."""
+        return (
+            self.open()
+            .filter(Q(due_date__gte=on) | Q(lapses_on__isnull=True) | Q(lapses_on__gt=on))
+            .exclude(task__status=Task.Status.CANCELLED)
+            .order_by("due_date", "pk")
+        )
+
+    def current_first(self, on):
+        """Ordered so that the first row is the current occurrence on `on` (see Task.current)."""
+        overdue = (
+            ~Q(status__in=Task.CLOSED_STATUSES) & Q(due_date__lt=on) & (Q(lapses_on__isnull=True) | Q(lapses_on__gt=on))
+        )
+        holds = Q(period_start__lte=on, period_end__gte=on)
+        later = Q(period_start__gt=on)
+        rank = models.Case(
+            models.When(overdue, then=models.Value(0)),
+            models.When(holds, then=models.Value(1)),
+            models.When(later, then=models.Value(2)),
+            default=models.Value(3),
+        )
+        # Past rounds that are closed, or superseded by a later one, are history, not current.
+        return self.annotate(rank=rank).filter(rank__lt=3).order_by("rank", "due_date", "pk")
 
 
-def _same_day_in_year(date, year):
-    day = min(date.day, calendar.monthrange(year, date.month)[1])
-    return datetime.date(year, date.month, day)
+class TaskOccurrence(models.Model):
+    """One period of a task (the 2023 round of an annual task; the only round of a one-off task), with its own
+    due date, status, progress and updates. Made by plans.schedule from the plan's period and the timeframe."""
+
+    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="occurrences")
+    period_start = models.DateField(_("kỳ từ ngày"))
+    period_end = models.DateField(_("kỳ đến ngày"))
+    due_date = models.DateField(_("hạn"), db_index=True)
+    # The next occurrence's due date: from then on this one is no longer reported as overdue.
+    lapses_on = models.DateField(_("hết là kỳ hiện tại từ"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Task.Status.choices, default=Task.Status.NOT_STARTED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    result_note = models.TextField(_("kết quả thực hiện"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TaskOccurrenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kỳ thực hiện")
+        verbose_name_plural = _("kỳ thực hiện")
+        ordering = ["task", "due_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "period_start"], name="uniq_task_occurrence_period"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="task_occurrence_progress_max_100"),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return f"{self.task} – {self.label}"
+
+    @property
+    def label(self):
+        """ "Năm 2023", "Quý II/2024", "Tháng 3/2024", "6 tháng đầu năm 2024", or the due date of a one-off task."""
+        start, end = self.period_start, self.period_end
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        if self.task.timeframe == Task.Timeframe.ONCE:
+            return gettext("Hạn %(date)s") % {"date": f"{self.due_date:%d/%m/%Y}"}
+        if months == 12 and start.month == 1:
+            return gettext("Năm %(year)s") % {"year": start.year}
+        if months == 6 and start.day == 1:
+            half = gettext("6 tháng đầu năm") if start.month == 1 else gettext("6 tháng cuối năm")
+            return f"{half} {start.year}"
+        if months == 3 and start.day == 1 and start.month in (1, 4, 7, 10):
+            return gettext("Quý %(q)s/%(year)s") % {"q": "I II III IV".split()[start.month // 3], "year": start.year}
+        if months == 1 and start.day == 1:
+            return gettext("Tháng %(m)s/%(year)s") % {"m": start.month, "year": start.year}
+        return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+
+    def is_open(self):
+        return self.status not in Task.CLOSED_STATUSES
+
+    def is_overdue(self, on=None):
+        on = on or timezone.localdate()
+        return (
+            self.is_open()
+            and self.due_date < on
+            and (self.lapses_on is None or self.lapses_on > on)
+            and self.task.status != Task.Status.CANCELLED
+        )
 
 
 class TaskUpdate(models.Model):
@@ -398,6 +540,14 @@ class TaskUpdate(models.Model):
         related_name="task_updates",
     )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.UPDATE)
+    occurrence = models.ForeignKey(
+        TaskOccurrence,
+        verbose_name=_("kỳ thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="updates",
+    )
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     status = models.CharField(_("trạng thái"), max_length=20, choices=Task.Status.choices, blank=True)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), null=True, blank=True)

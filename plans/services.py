@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.notices import notify
 
-from . import signals
-from .models import Evidence, Plan, Task, TaskUpdate
+from . import schedule, signals
+from .models import Evidence, Plan, Task, TaskOccurrence, TaskUpdate
 
 
 class StaleTask(Exception):
@@ -51,11 +51,26 @@ def update_task(task, *, by, status, progress, note="", files=(), version=None):
     if not claimed:
         fresh = Task.objects.get(pk=task.pk)
         raise StaleTask(fresh, _changes_since(fresh, version))
+    # A recurring task's update is the state of its current round (the overdue one first, else this period's).
+    occurrence = task.current()
+    if occurrence is not None:
+        TaskOccurrence.objects.filter(pk=occurrence.pk).update(
+            status=status, progress=progress, result_note=note or F("result_note"), updated_at=timezone.now()
+        )
     update = TaskUpdate.objects.create(
-        task=task, author=by, kind=TaskUpdate.Kind.UPDATE, status=status, progress=progress, note=note
+        task=task,
+        author=by,
+        kind=TaskUpdate.Kind.UPDATE,
+        status=status,
+        progress=progress,
+        note=note,
+        occurrence=occurrence,
     )
     for f in files:
         attach_evidence(update, f)
+    if occurrence is not None and status != Task.Status.CANCELLED:
+        # Closing an overdue round makes the next one current: the task reads as that one does.
+        schedule.refresh_current(tasks=Task.objects.filter(pk=task.pk))
     task.refresh_from_db()
     return update
 

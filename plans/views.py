@@ -7,7 +7,7 @@ plans.services, and answer htmx requests with partials.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,11 +58,11 @@ def my_tasks(request):
         scope = "mine"
         base = base.mine(user)
     plans = Plan.objects.filter(pk__in=base.values("plan_id")).order_by("-period_start", "number")
-    task_filter = TaskFilter(request.GET, queryset=base, plans=plans)
+    today = timezone.localdate()
+    task_filter = TaskFilter(request.GET, queryset=base.with_schedule(today), plans=plans)
     tasks = task_filter.qs
     if not request.GET.get("o"):
-        tasks = tasks.order_by("due_date", "plan_id", "order", "id")
-    today = timezone.localdate()
+        tasks = tasks.order_by(F("current_due").asc(nulls_last=True), "plan_id", "order", "id")
     # One pass over the visible rows gives the counts per status, the overdue count and the total
     # (which the paginator reuses): at province scale each pass costs tens of milliseconds.
     rows = tasks.order_by().values("status").annotate(n=Count("id"), late=Count("id", filter=overdue_condition(today)))
@@ -102,7 +102,15 @@ def _task_context(request, task, **forms):
         .prefetch_related("coordinating_units", "assignees", "subindices", "indicators")
         .get(pk=task.pk)
     )
-    history = task.updates.select_related("author", "author__unit").prefetch_related("evidence")
+    history = task.updates.select_related("author", "author__unit", "occurrence__task").prefetch_related("evidence")
+    today = timezone.localdate()
+    current = task.current(today)
+    next_round = task.occurrences.next_open(today).first()
+    occurrences = list(task.occurrences.annotate(n_updates=Count("updates")).order_by("due_date"))
+    for o in occurrences:
+        o.task = task
+        o.overdue_now = o.is_overdue(today)
+        o.is_current = current is not None and o.pk == current.pk
     targets = task.plan.targets.select_related("subindex__index", "indicator", "index", "province").prefetch_related(
         "goals", "subindex_group", "subindex__names"
     )
@@ -122,8 +130,11 @@ def _task_context(request, task, **forms):
         "history": history,
         "targets": [t.assess() for t in targets],
         "can": can,
-        "next_due": task.next_due(),
-        "is_overdue": task.is_overdue(),
+        "current": current,
+        "next_round": next_round,
+        "next_due": next_round.due_date if next_round else None,
+        "is_overdue": bool(next_round and next_round.is_overdue(today)),
+        "occurrences": occurrences,
         "update_form": forms.get("update_form")
         or (TaskUpdateForm(task=task, cancellable=can["edit"]) if can["update"] else None),
         "comment_form": forms.get("comment_form") or (CommentForm() if can["comment"] else None),
@@ -300,6 +311,7 @@ def plan_detail(request, pk):
     # only to those who may open them (the per-unit and per-section figures stay plan-wide).
     tasks = list(
         plan.tasks.filter(pk__in=Task.objects.visible_to(user).values("pk"))
+        .with_schedule(today)
         .select_related("lead_unit", "section")
         .prefetch_related("coordinating_units")
         .order_by("section__order", "order", "id")

@@ -14,3 +14,5 @@ class ReportingConfig(AppConfig):
         from .services import follow_plan_period
 
         plan_period_changed.connect(follow_plan_period, dispatch_uid="reporting.follow_plan_period")
+
+        from . import signals  # noqa: F401

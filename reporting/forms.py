@@ -66,7 +66,15 @@ class ReturnForm(forms.Form):
 class DeadlineReportForm(forms.ModelForm):
     class Meta:
         model = Deadline
-        fields = ["report_number", "report_date", "recipients"]
+        fields = [
+            "report_number",
+            "report_date",
+            "recipients",
+            "signer",
+            "signer_form",
+            "signer_authority",
+            "signer_title",
+        ]
         help_texts = {"report_date": _("Dạng dd/mm/yyyy; để trống thì lấy ngày tạo báo cáo.")}
         error_messages = {"report_date": {"invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")}}
         widgets = {
@@ -75,6 +83,19 @@ class DeadlineReportForm(forms.ModelForm):
             ),
             "recipients": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Person
+
+        # The signer is one of the issuing agency's people (a leader, the head of its office).
+        plan = self.instance.rule.plan
+        agency = plan.issuer
+        self.fields["signer"].queryset = Person.objects.filter(unit__path__startswith=agency.path).select_related(
+            "unit"
+        )
+        self.fields["signer"].empty_label = _("— Người ký kế hoạch —")
+        self.fields["signer_form"].choices = [("", _("Ký trực tiếp"))] + list(self.fields["signer_form"].choices)[1:]
 
 
 class RenderForm(forms.Form):

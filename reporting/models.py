@@ -160,6 +160,29 @@ class ReportingRule(models.Model):
         return deadline
 
 
+class SignerForm(models.TextChoices):
+    """The forms of signing of Nghị định 30/2020/NĐ-CP (Điều 13)."""
+
+    KT = "KT", _("KT. – ký thay người đứng đầu")
+    TL = "TL", _("TL. – thừa lệnh")
+    TUQ = "TUQ", _("TUQ. – thừa ủy quyền")
+    Q = "Q", _("Q. – quyền")
+
+
+def signature_lines(form, authority, title):
+    """The title block above the signature, one item per line: ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"].
+
+    Ký thay, thừa lệnh and thừa ủy quyền name the head on the first line and the signer's own title on the
+    second; quyền is one line ("Q. GIÁM ĐỐC"); a head signing directly has only their title.
+    """
+    authority, title = (authority or "").strip().upper(), (title or "").strip().upper()
+    if form == SignerForm.Q:
+        return [f"Q. {authority or title}".strip()]
+    if form in (SignerForm.KT, SignerForm.TL, SignerForm.TUQ) and authority:
+        return [f"{form}. {authority}", *([title] if title else [])]
+    return [title] if title else []
+
+
 class DeadlineQuerySet(models.QuerySet):
     def owed_by(self, unit):
         """The deadlines `unit` owes a report on (the one home of "who owes a report", with units_still_owing)."""
@@ -182,6 +205,35 @@ class Deadline(models.Model):
     )
     report_date = models.DateField(_("ngày báo cáo tổng hợp"), null=True, blank=True)
     recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
+    # Who signs this report (Nghị định 30/2020/NĐ-CP, Điều 13): blank = the plan's signer, as before.
+    signer = models.ForeignKey(
+        "accounts.Person",
+        verbose_name=_("người ký"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signed_reports",
+        help_text=_("Để trống: người ký kế hoạch."),
+    )
+    signer_form = models.CharField(
+        _("hình thức ký"),
+        max_length=4,
+        choices=SignerForm.choices,
+        blank=True,
+        help_text=_("KT. (ký thay), TL. (thừa lệnh), TUQ. (thừa ủy quyền), Q. (quyền); để trống khi ký trực tiếp."),
+    )
+    signer_authority = models.CharField(
+        _("ký thay/thừa lệnh cho"),
+        max_length=120,
+        blank=True,
+        help_text=_("Chức danh người đứng đầu, ví dụ GIÁM ĐỐC (dòng trên của KT. GIÁM ĐỐC)."),
+    )
+    signer_title = models.CharField(
+        _("chức vụ người ký"),
+        max_length=120,
+        blank=True,
+        help_text=_("Ví dụ PHÓ GIÁM ĐỐC; để trống: chức vụ của người ký."),
+    )
     # Who owes this report, fixed when the deadline opens: a unit created later owes nothing here.
     units = models.ManyToManyField(
         Unit, verbose_name=_("đơn vị phải báo cáo"), blank=True, related_name="owed_deadlines"
@@ -244,6 +296,26 @@ class Deadline(models.Model):
 
     def owes(self, unit):
         return self.units.filter(pk=unit.pk).exists()
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.signer_form in (SignerForm.KT, SignerForm.TL, SignerForm.TUQ) and not self.signer_authority.strip():
+            raise ValidationError(
+                {"signer_authority": _("Ký thay, thừa lệnh, thừa ủy quyền cần ghi chức danh người đứng đầu.")}
+            )
+
+    def signature(self):
+        """(title lines, signer's name) of the consolidated report: this report's signer, else the plan's."""
+        plan = self.rule.plan
+        person = self.signer or plan.signer
+        title = self.signer_title or (person.title if self.signer_id and person else "") or plan.signer_title
+        if not self.signer_form and not self.signer_title and not self.signer_id:
+            # The plan's signer line may already be written out as "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC".
+            lines = [part.strip().upper() for part in (plan.signer_title or "").split("/") if part.strip()]
+        else:
+            lines = signature_lines(self.signer_form, self.signer_authority, title)
+        return lines, person.full_name if person else ""
 
 
 class Submission(models.Model):

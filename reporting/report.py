@@ -57,6 +57,16 @@ def _number(number, abbreviation):
     return f"Số:       /BC-{abbreviation}" if abbreviation else "Số:       /BC"
 
 
+def _recipient_lines(lines):
+    """ "Nơi nhận" lines without their own end punctuation: the list adds ";" and the last "." itself."""
+    out = []
+    for line in lines:
+        line = line.strip().lstrip("-–•+ ").rstrip(" ;,.")
+        if line:
+            out.append(line)
+    return out
+
+
 def _plan_reference(plan):
     kind = plan.get_kind_display()
     number = f" số {plan.number}" if plan.number else ""
@@ -111,14 +121,17 @@ def _unit_entry(unit, submission, include_unaccepted=False):
     if not reported:
         return entry
     entry.update(summary=submission.summary, difficulties=submission.difficulties, proposals=submission.proposals)
+    deadline = submission.deadline
     for i, row in enumerate(submission.rows.all(), start=1):
         task = row.task
+        occurrence = task.occurrence_for(deadline.period_start, deadline.period_end, task.occurrences.all())
         entry["rows"].append(
             {
                 "no": i,
                 "section": str(task.section) if task.section_id else "",
                 "task": task.title,
-                "due_date": task.due_date,
+                # The round of the report's period (plans.schedule), not the date the plan first gave.
+                "due_date": occurrence.due_date if occurrence else task.due_date,
                 "timeframe": task.timeframe_text or task.get_timeframe_display(),
                 "status": str(STATUS_LABELS.get(row.status, "")),
                 "progress": row.progress,
@@ -132,7 +145,12 @@ def _unit_entry(unit, submission, include_unaccepted=False):
 
 
 def _rows_prefetch():
-    return Prefetch("rows", queryset=SubmissionRow.objects.select_related("task__section").order_by("order", "id"))
+    return Prefetch(
+        "rows",
+        queryset=SubmissionRow.objects.select_related("task__section")
+        .prefetch_related("task__occurrences")
+        .order_by("order", "id"),
+    )
 
 
 def _subtitle(title, year):
@@ -150,8 +168,9 @@ def _period(deadline):
     return f"Từ ngày {deadline.period_start:%d/%m/%Y} đến ngày {deadline.period_end:%d/%m/%Y}"
 
 
-def _common(deadline, issuer, number, date, recipients, signer_title, signer_name, units, title_of):
+def _common(deadline, issuer, number, date, recipients, signer_lines, signer_name, units, title_of):
     plan = deadline.rule.plan
+    recipients = _recipient_lines(recipients)
     issuer_place = issuer.get_place() if issuer else ""
     with_difficulties = [
         {"unit": u["name"], "text": u["difficulties"]} for u in units if u["reported"] and u["difficulties"].strip()
@@ -195,7 +214,11 @@ def _common(deadline, issuer, number, date, recipients, signer_title, signer_nam
         "difficulties": with_difficulties,
         "proposals": with_proposals,
         "recipients": recipients,
-        "signer_title": signer_title,
+        # As printed: "- Sở Công Thương;" … "- Lưu: VT, KHTCTH." (NĐ 30/2020, Phụ lục I).
+        "recipient_items": [f"- {line}{'.' if i == len(recipients) else ';'}" for i, line in enumerate(recipients, 1)],
+        # The title block above the signature, one line each ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC").
+        "signer_lines": signer_lines,
+        "signer_title": " / ".join(signer_lines),
         "signer_name": signer_name,
         "generated_at": timezone.localtime(),
     }
@@ -233,14 +256,15 @@ def build_consolidated_context(deadline, on=None):
         if plan.focal_unit_id
         else "Lưu: VT",
     ]
+    signer_lines, signer_name = deadline.signature()
     context = _common(
         deadline,
         issuer,
         _number(deadline.report_number, issuer.abbreviation),
         deadline.report_date or on or timezone.localdate(),
         [r for r in recipients if r],
-        (plan.signer_title or "").upper(),
-        plan.signer.full_name if plan.signer_id else "",
+        signer_lines,
+        signer_name,
         entries,
         _subtitle(rule.title, deadline.year),
     )
@@ -265,7 +289,7 @@ def build_unit_context(submission, on=None):
         _number("", abbreviation),
         timezone.localdate(submission.submitted_at) if submission.submitted_at else on or timezone.localdate(),
         [deadline.rule.to_unit.name, "Lưu: VT"],
-        (signer.title if signer and signer.title else _g("Trưởng đơn vị")).upper(),
+        [(signer.title if signer and signer.title else _g("Trưởng đơn vị")).upper()],
         signer.get_full_name() if signer else "",
         [entry],
         _subtitle(deadline.rule.title, deadline.year),
@@ -324,6 +348,42 @@ def _sheet_title(name, used):
     return title
 
 
+PRINTABLE_WIDTH = 145  # Excel width units (a digit of the default font) across A4 landscape inside 10 mm margins
+LINE_HEIGHT = 15.75  # points per line of 12 pt text
+
+
+def _wrapped_lines(text, width, bold=False):
+    """How many lines `text` takes in a column `width` units wide, wrapping at spaces as Excel does
+    (about 1.25 characters of Times New Roman 12 pt per unit: a little fewer than fit, never more)."""
+    capacity = max(1, int(width * (1.05 if bold else 1.25)))
+    lines = 0
+    for paragraph in text.split("\n"):
+        used = 0
+        lines += 1
+        for word in paragraph.split(" "):
+            size = len(word)
+            if used and used + 1 + size > capacity:
+                lines += 1
+                used = 0
+            while size > capacity:  # a word longer than the column breaks anywhere
+                lines += 1
+                size -= capacity
+            used += size + (1 if used else 0)
+    return lines
+
+
+def _row_height(values, widths, bold=False):
+    """Points for the tallest cell of a row once its text wraps in its column (a row a little too tall prints;
+    one too short hides text under the next row)."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if value is None or value == "":
+            continue
+        text = f"{value:%d/%m/%Y}" if isinstance(value, datetime.date) else str(value)
+        lines = max(lines, _wrapped_lines(text, width, bold))
+    return round(lines * LINE_HEIGHT + 4, 2)
+
+
 def render_xlsx(context, progress=_noop):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -337,11 +397,16 @@ def render_xlsx(context, progress=_noop):
     wrap = Alignment(wrap_text=True, vertical="top")
 
     def table(ws, top, headers, rows, widths, date_cols=()):
+        # The widths add up to what A4 landscape holds at 100 % (PRINTABLE_WIDTH), so fitting the sheet one
+        # page wide does not shrink the text.
+        scale = min(1.0, PRINTABLE_WIDTH / sum(widths))
+        widths = [max(4, round(w * scale, 1)) for w in widths]
         for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
             cell = ws.cell(row=top, column=col, value=header)
             cell.font, cell.fill, cell.border = head_font, fill, border
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
             ws.column_dimensions[get_column_letter(col)].width = width
+        ws.row_dimensions[top].height = _row_height(headers, widths, bold=True)
         for r, values in enumerate(rows, start=top + 1):
             for c, value in enumerate(values, start=1):
                 cell = ws.cell(row=r, column=c)
@@ -349,6 +414,8 @@ def render_xlsx(context, progress=_noop):
                 cell.font, cell.border, cell.alignment = body_font, border, wrap
                 if c in date_cols and isinstance(value, datetime.date):
                     cell.number_format = "DD/MM/YYYY"
+            # Excel does not grow a row for wrapped text it did not lay out itself: say how tall it is.
+            ws.row_dimensions[r].height = _row_height(values, widths)
         ws.freeze_panes = ws.cell(row=top + 1, column=1)
         ws.print_title_rows = f"{top}:{top}"
         # Printed on A4 landscape, one page wide, the header row repeated on every page.
@@ -356,17 +423,30 @@ def render_xlsx(context, progress=_noop):
         ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.5
+        ws.print_options.horizontalCentered = True
+        ws.oddFooter.center.text = "Trang &P/&N"
 
-    def heading(ws, lines):
+    def heading(ws, lines, widths):
+        """Lines above a table, each across the table's width and wrapped, so none runs off the printed page."""
+        span = min(sum(widths), PRINTABLE_WIDTH)
         for i, line in enumerate(lines, start=1):
             cell = ws.cell(row=i, column=1)
             _text_cell(cell, line)
             cell.font = Font(name="Times New Roman", bold=i == 1, size=13 if i == 1 else 12)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=len(widths))
+            ws.row_dimensions[i].height = _row_height([line], [span])
         return len(lines) + 2
 
     wb = Workbook()
+    wb.properties.title = f"{context['title']} {context['subtitle']}".strip()
+    wb.properties.creator = wb.properties.lastModifiedBy = context.get("issuer_name", "")
+    wb.properties.subject = context.get("period", "")
     ws = wb.active
     ws.title = "Tổng hợp"
+    summary_widths = [5, 30, 14, 11, 9, 9, 27, 20, 20]
     top = heading(
         ws,
         [
@@ -376,6 +456,7 @@ def render_xlsx(context, progress=_noop):
             context["place_date"],
             context["period"],
         ],
+        summary_widths,
     )
     table(
         ws,
@@ -395,12 +476,13 @@ def render_xlsx(context, progress=_noop):
             ]
             for i, u in enumerate(context["units"], start=1)
         ],
-        [6, 36, 22, 13, 12, 12, 50, 40, 40],
+        summary_widths,
         date_cols=(4,),
     )
     if context["targets"]:
         wt = wb.create_sheet("Mục tiêu")
-        t_top = heading(wt, ["Kết quả thực hiện các mục tiêu"])
+        target_widths = [34, 6, 23, 15, 21, 12, 34]
+        t_top = heading(wt, ["Kết quả thực hiện các mục tiêu"], target_widths)
         table(
             wt,
             t_top,
@@ -409,13 +491,14 @@ def render_xlsx(context, progress=_noop):
                 [t["subject"], t["year"], t["goals"], t["baseline"], t["result"], t["verdict"], t["reasons"]]
                 for t in context["targets"]
             ],
-            [40, 8, 30, 20, 26, 16, 50],
+            target_widths,
         )
     progress(20)
     used = {"tổng hợp", "mục tiêu"}
     units = context["units"]
     for n, u in enumerate(units, start=1):
         wu = wb.create_sheet(_sheet_title(u["name"], used))
+        unit_widths = [5, 16, 25, 10, 11, 12, 8, 28, 15, 15]
         u_top = heading(
             wu,
             [
@@ -423,6 +506,7 @@ def render_xlsx(context, progress=_noop):
                 f"Tình trạng: {u['state_label']}",
                 f"Nội dung: {u['summary']}" if u["summary"] else "",
             ],
+            unit_widths,
         )
         table(
             wu,
@@ -454,7 +538,7 @@ def render_xlsx(context, progress=_noop):
                 ]
                 for r in u["rows"]
             ],
-            [6, 30, 40, 14, 13, 16, 10, 50, 36, 36],
+            unit_widths,
             date_cols=(5,),
         )
         progress(20 + 70 * n // max(len(units), 1))
@@ -541,6 +625,7 @@ def render_docx(context, progress=_noop):
     para(context["title"], bold=True, align=center, size=14)
     para(context["subtitle"], bold=True, align=center, size=14)
     para(f"({context['period']})", italic=True, align=center)
+    _rule_under(para(), width_mm=45, text_width_mm=165)
     para(context["intro"], align=justify, first_indent=True)
     progress(10)
 
@@ -608,23 +693,107 @@ def render_docx(context, progress=_noop):
             align=justify,
             first_indent=True,
         )
-    para(f"Trên đây là báo cáo của {context['issuer_name']}./.", align=justify, first_indent=True)
+    last = para(f"Trên đây là báo cáo của {context['issuer_name']}./.", align=justify, first_indent=True)
+    # The last paragraph stays on the page of "Nơi nhận" and the signature, which never splits.
+    last.paragraph_format.keep_with_next = True
     foot = doc.add_table(rows=1, cols=2)
+    _cant_split(foot.rows[0])
     recv, sign = foot.rows[0].cells
     p = first_para(recv, "Nơi nhận:", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
     p.runs[0].italic = True
-    for i, line in enumerate(context["recipients"], start=1):
-        end = "." if i == len(context["recipients"]) else ";"
-        para(f"- {line}{end}", align=WD_ALIGN_PARAGRAPH.LEFT, size=11, cell=recv)
-    first_para(sign, context["signer_title"], bold=True, size=13)
+    for item in context["recipient_items"]:
+        para(item, align=WD_ALIGN_PARAGRAPH.LEFT, size=11, cell=recv)
+    lines = context["signer_lines"] or [""]
+    first_para(sign, lines[0], bold=True, size=13)
+    for line in lines[1:]:
+        para(line, bold=True, align=center, cell=sign)
     for _ in range(3):
         para("", cell=sign)
     para(context["signer_name"], bold=True, align=center, cell=sign)
     fix_widths(foot, [80, 85])
+    for paragraph in (*recv.paragraphs, *sign.paragraphs):
+        paragraph.paragraph_format.keep_with_next = True
+    _page_numbers(section)
+    _properties(doc, context)
     buffer = io.BytesIO()
     doc.save(buffer)
     progress(100)
     return buffer.getvalue()
+
+
+def _rule_under(paragraph, width_mm, text_width_mm):
+    """A short centred rule (a bottom border on an empty, indented paragraph), as under a document's title."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    side = (text_width_mm - width_mm) / 2
+    fmt = paragraph.paragraph_format
+    fmt.left_indent, fmt.right_indent = Mm(side), Mm(side)
+    fmt.space_before, fmt.space_after = Pt(0), Pt(8)
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    p_pr.append(borders)
+    for run in paragraph.runs:
+        run.font.size = Pt(4)
+
+
+def _cant_split(row):
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _page_numbers(section):
+    """Page numbers centred in the top margin from page 2 (NĐ 30/2020), as a PAGE field Word and LibreOffice fill."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(10)
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    run.font.name, run.font.size = "Times New Roman", Pt(13)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, None), ("end", None)):
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            placeholder = OxmlElement("w:t")
+            placeholder.text = "2"
+            run._r.append(placeholder)
+
+
+def _properties(doc, context):
+    """Title, issuing body and date instead of python-docx's template ("python-docx", 2013)."""
+    when = context.get("generated_at") or timezone.now()
+    date = context.get("date")
+    stamp = datetime.datetime.combine(date, datetime.time(8), tzinfo=datetime.UTC) if date else when
+    props = doc.core_properties
+    props.title = f"{context['title']} {context['subtitle']}".strip()
+    props.subject = context.get("period", "")
+    props.author = props.last_modified_by = context.get("issuer_name", "")
+    props.keywords = "báo cáo, PCI"
+    props.comments = context["number"].strip()
+    props.category = "Báo cáo"
+    props.language = "vi-VN"
+    props.created = props.modified = stamp
+    props.last_printed = stamp
+    props.revision = 1
+    props.identifier = context["number"].replace("Số:", "").strip()
 
 
 def _roman(n):

@@ -19,6 +19,7 @@ def tasks_led_by(deadline, unit):
         Task.objects.filter(plan=deadline.rule.plan, lead_unit__path__startswith=unit.path)
         .exclude(status=Task.Status.CANCELLED)
         .select_related("section")
+        .prefetch_related("occurrences")
         .order_by("section__order", "order", "id")
     )
 
@@ -54,12 +55,14 @@ def proposed_rows(deadline, unit, submission=None):
     rows = []
     for i, task in enumerate(tasks, start=start + 1):
         in_period = updates.get(task.pk, [])
-        status = next((u.status for u in reversed(in_period) if u.status), "") or task.status
+        # Without an update in the period, the state of the round the report speaks of (plans.schedule).
+        state = task.occurrence_for(deadline.period_start, deadline.period_end, task.occurrences.all()) or task
+        status = next((u.status for u in reversed(in_period) if u.status), "") or state.status
         progress = next((u.progress for u in reversed(in_period) if u.progress is not None), None)
         if progress is None:
-            progress = task.progress
+            progress = state.progress
         notes = [f"{timezone.localtime(u.created_at):%d/%m/%Y}: {u.note.strip()}" for u in in_period if u.note.strip()]
-        results = "\n".join(notes) or task.result_note
+        results = "\n".join(notes) or state.result_note or task.result_note
         rows.append(
             SubmissionRow(submission=submission, task=task, order=i, status=status, progress=progress, results=results)
         )

@@ -84,7 +84,8 @@ class TaskFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Tổ chức hội chợ thương mại số {n}")
     description = "Tăng số lượng hội chợ thương mại do tỉnh tổ chức."
     lead_unit = factory.SubFactory(UnitFactory)
-    timeframe = Task.Timeframe.ANNUAL
+    # One-off unless a test says otherwise: its due date (if any) is its only round (plans.schedule).
+    timeframe = Task.Timeframe.ONCE
 
 
 class TaskUpdateFactory(DjangoModelFactory):
