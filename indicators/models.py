@@ -217,6 +217,11 @@ class Result(models.Model):
         what = self.indicator or self.subindex or self.index
         return f"{self.province} {self.year} – {what}"
 
+    def clean(self):
+        from pci_portal.inputs import check_years
+
+        check_years(self, "year")
+
     @property
     def rank_display(self):
         if self.rank is None:
@@ -265,6 +270,11 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.subject_label} – {self.year}: {self.goals_label}"
+
+    def clean(self):
+        from pci_portal.inputs import check_years
+
+        check_years(self, "year", "baseline_year")
 
     @property
     def subject_label(self):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person, Unit, User
 from indicators.models import Goal, Indicator, SubIndex, Target
 from pci_portal import uploads
+from pci_portal.inputs import bound_year_fields
 from reporting.models import ReportingRule
 
 from .models import Plan, Section, Task
@@ -205,6 +206,7 @@ class PlanForm(forms.ModelForm):
         self.fields["parent"].queryset = others
         self.fields["relies_on"].queryset = others
         self.fields["signer"].queryset = Person.objects.filter(unit__in=units_of(self.instance))
+        bound_year_fields(self, "period_start", "period_end")
         self.helper = _helper()
 
     def clean(self):
@@ -291,6 +293,7 @@ class TargetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["subindex"].queryset = SubIndex.objects.select_related("index")
         self.fields["indicator"].queryset = Indicator.objects.select_related("subindex")
+        bound_year_fields(self, "year", "baseline_year")
         self.helper = FormHelper()
         self.helper.form_tag = False
 

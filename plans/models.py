@@ -144,6 +144,15 @@ class Plan(models.Model):
     def __str__(self):
         return f"{self.display_number} – {Truncator(self.title).chars(80)}"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from pci_portal.inputs import check_years
+
+        check_years(self, "period_start", "period_end")
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("Năm kết thúc không được trước năm bắt đầu.")})
+
     @property
     def display_number(self):
         """ "253/KH-UBND", or "/KH-SCT" for a document not numbered yet."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.models import Target
+from pci_portal.inputs import int_param
 from reporting.models import ReportingRule
 
 from . import access, services
@@ -405,8 +406,7 @@ def section_delete(request, pk):
 def task_edit(request, plan_pk=None, pk=None):
     if pk is None:
         plan = access.get_plan_for(request.user, plan_pk, "edit")
-        section = request.GET.get("section", "")
-        task = Task(plan=plan, section_id=int(section) if section.isdigit() else None)
+        task = Task(plan=plan, section_id=int_param(request.GET.get("section")))
         if task.section_id and not plan.sections.filter(pk=task.section_id).exists():
             task.section_id = None
     else:

@@ -1,3 +1,4 @@
+import calendar
 import datetime
 
 from django.conf import settings
@@ -7,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
 from plans.models import Task
+
+
+def day_in_year(year, month, day):
+    """`day`/`month` of `year`, the last day of the month when it has fewer days (29/02 → 28/02)."""
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 class ReportingRule(models.Model):
@@ -59,7 +65,8 @@ class ReportingRule(models.Model):
         self.sync_deadlines()
 
     def due_date(self, year):
-        return datetime.date(year, self.month, self.day)
+        """The day of `year`; a rule due 29/02 falls on 28/02 in a common year."""
+        return day_in_year(year, self.month, self.day)
 
     def period_for(self, year):
         """The period a report due in `year` covers.
@@ -73,12 +80,12 @@ class ReportingRule(models.Model):
         """
         due = self.due_date(year)
         if self.has_period_override:
-            end = datetime.date(year, self.period_end_month, self.period_end_day)
+            end = day_in_year(year, self.period_end_month, self.period_end_day)
             if end >= due:
-                end = datetime.date(year - 1, self.period_end_month, self.period_end_day)
-            start = datetime.date(end.year, self.period_start_month, self.period_start_day)
+                end = day_in_year(year - 1, self.period_end_month, self.period_end_day)
+            start = day_in_year(end.year, self.period_start_month, self.period_start_day)
             if start > end:
-                start = datetime.date(end.year - 1, self.period_start_month, self.period_start_day)
+                start = day_in_year(end.year - 1, self.period_start_month, self.period_start_day)
             return start, end
         if self.kind == self.Kind.YEAR_PLAN:
             return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
