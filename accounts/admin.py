@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Person, Unit, User
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "kind", "parent", "agency"]
     list_filter = ["kind", "agency"]
     search_fields = ["name", "short_name", "code", "abbreviation"]
@@ -15,7 +16,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "title", "unit"]
     list_filter = ["unit__agency"]
     search_fields = ["full_name", "title", "unit__name"]
@@ -23,7 +24,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "email", "role", "unit", "is_active"]
     list_filter = ["role", "is_active", "unit__agency"]
     search_fields = ["username", "full_name", "email", "unit__name"]

@@ -118,8 +118,11 @@ def toggle_public(request, pk):
     """The focal office switches a plan's public progress page on or off."""
     plan = get_plan_for(request.user, pk, action="edit")
     with transaction.atomic():
-        Plan.objects.filter(pk=plan.pk).update(is_public=not plan.is_public)
-    if plan.is_public:
+        # A save, not an update(): the switch is recorded in the audit trail (who, when, on/off).
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        locked.is_public = not locked.is_public
+        locked.save(update_fields=["is_public", "updated_at"])
+    if not locked.is_public:
         messages.success(request, _("Đã tắt trang công khai tiến độ của kế hoạch."))
     else:
         messages.success(request, _("Đã bật trang công khai tiến độ của kế hoạch."))

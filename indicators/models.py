@@ -3,6 +3,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pci_portal.history import PortalHistory
+
 from .verdicts import Goal as GoalRules
 from .verdicts import Verdict
 
@@ -263,6 +265,8 @@ class Target(models.Model):
     text = models.TextField(_("nội dung mục tiêu (nguyên văn)"), blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    history = PortalHistory()  # audit trail: who, when, before, after
+
     class Meta:
         verbose_name = _("mục tiêu")
         verbose_name_plural = _("mục tiêu")
@@ -380,6 +384,8 @@ class Goal(models.Model):
     region = models.CharField(_("vùng"), max_length=120, blank=True)
     region_size = models.PositiveIntegerField(_("số tỉnh trong vùng"), null=True, blank=True)
     tier = models.CharField(_("nhóm điều hành"), max_length=20, choices=Tier.choices, blank=True)
+
+    history = PortalHistory()  # audit trail: who, when, before, after
 
     class Meta:
         verbose_name = _("điều kiện")

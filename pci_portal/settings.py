@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
+    "simple_history",
     "axes",
     "accounts",
     "indicators",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # the audit trail knows who made each change
     "pci_portal.middleware.PortalLocaleMiddleware",
     "pci_portal.inputs.CleanInputMiddleware",  # control characters out of query strings, 404 in paths
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
+from pci_portal.history import PortalHistory
 
 
 class Document(models.Model):
@@ -136,6 +137,8 @@ class Plan(models.Model):
 
     objects = PlanQuerySet.as_manager()
 
+    history = PortalHistory()  # audit trail: who, when, before, after
+
     class Meta:
         verbose_name = _("kế hoạch")
         verbose_name_plural = _("kế hoạch")
@@ -188,6 +191,8 @@ class Section(models.Model):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     subindices = models.ManyToManyField("indicators.SubIndex", verbose_name=_("chỉ số thành phần"), blank=True)
     indicators = models.ManyToManyField("indicators.Indicator", verbose_name=_("chỉ tiêu"), blank=True)
+
+    history = PortalHistory()  # audit trail: who, when, before, after
 
     class Meta:
         verbose_name = _("nhóm giải pháp")
@@ -333,6 +338,8 @@ class Task(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TaskQuerySet.as_manager()
+
+    history = PortalHistory()  # audit trail: who, when, before, after
 
     class Meta:
         verbose_name = _("nhiệm vụ")

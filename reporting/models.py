@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
+from pci_portal.history import PortalHistory
 from plans.models import Task
 
 
@@ -51,6 +52,8 @@ class ReportingRule(models.Model):
     period_end_day = models.PositiveSmallIntegerField(_("kỳ báo cáo đến ngày"), null=True, blank=True)
     period_end_month = models.PositiveSmallIntegerField(_("kỳ báo cáo đến tháng"), null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    history = PortalHistory()  # audit trail: who, when, before, after
 
     class Meta:
         verbose_name = _("quy định báo cáo")
@@ -202,6 +205,8 @@ class Deadline(models.Model):
 
     objects = DeadlineQuerySet.as_manager()
 
+    history = PortalHistory()  # audit trail: who, when, before, after
+
     class Meta:
         verbose_name = _("hạn báo cáo")
         verbose_name_plural = _("hạn báo cáo")
@@ -298,6 +303,8 @@ class Submission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = PortalHistory()  # audit trail: who, when, before, after
+
     class Meta:
         verbose_name = _("báo cáo của đơn vị")
         verbose_name_plural = _("báo cáo của đơn vị")
@@ -324,7 +331,8 @@ class Submission(models.Model):
 
     @property
     def can_be_returned(self):
-        return self.status in (self.Status.SUBMITTED, self.Status.ACCEPTED)
+        """Only a report waiting for review: an accepted report is a record, not returned and overwritten."""
+        return self.status == self.Status.SUBMITTED
 
     def tracker_state(self, on=None):
         return tracker_state(self, self.deadline, on)
