@@ -11,6 +11,7 @@ from accounts.models import Person, Unit, User
 from indicators.models import Goal, Indicator, SubIndex, Target
 from pci_portal import uploads
 from pci_portal.inputs import bound_year_fields
+from pci_portal.versioning import VersionCheckMixin
 from reporting.models import ReportingRule
 
 from .models import Plan, Section, Task
@@ -170,7 +171,7 @@ def units_of(plan):
     return Unit.objects.filter(path__startswith="/" + plan.issuer.path.strip("/").split("/")[0] + "/")
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
@@ -217,7 +218,7 @@ class PlanForm(forms.ModelForm):
         return data
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Section
         fields = ["number", "title", "parent", "order", "subindices"]
@@ -230,7 +231,7 @@ class SectionForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Task
         fields = [
@@ -271,7 +272,7 @@ class TaskForm(forms.ModelForm):
         return data
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = [
@@ -308,7 +309,7 @@ class GoalForm(forms.ModelForm):
 GoalFormSet = inlineformset_factory(Target, Goal, form=GoalForm, extra=2, can_delete=True)
 
 
-class ReportingRuleForm(forms.ModelForm):
+class ReportingRuleForm(VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = ReportingRule
         fields = ["kind", "title", "day", "month", "from_children_of", "from_units", "to_unit", "text"]
