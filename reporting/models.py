@@ -446,6 +446,7 @@ class RenderedReport(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    started_at = models.DateTimeField(_("thời điểm bắt đầu tạo"), null=True, blank=True)
     finished_at = models.DateTimeField(_("thời điểm hoàn tất"), null=True, blank=True)
 
     class Meta:
@@ -471,6 +472,10 @@ class RenderedReport(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def can_be_retried(self):
+        return self.status == self.Status.FAILED
 
     @property
     def content_type(self):

@@ -163,7 +163,7 @@ def accept_report(submission, by):
 @transaction.atomic
 def request_render(deadline, fmt, by=None, submission=None):
     """A new version of the report in `fmt`, rendered by a Celery task once this transaction commits."""
-    from .tasks import render_report_task
+    from .tasks import enqueue_render
 
     # Lock the deadline so two requests cannot take the same version number.
     type(deadline).objects.select_for_update().filter(pk=deadline.pk).first()
@@ -173,5 +173,26 @@ def request_render(deadline, fmt, by=None, submission=None):
     rendered = RenderedReport.objects.create(
         deadline=deadline, submission=submission, format=fmt, version=(last or 0) + 1, created_by=by
     )
-    transaction.on_commit(lambda: render_report_task.delay(rendered.pk))
+    # With the broker down the row is marked failed (with a Vietnamese message), not left pending.
+    transaction.on_commit(lambda: enqueue_render(rendered.pk))
+    return rendered
+
+
+@transaction.atomic
+def retry_render(rendered, by=None):
+    """Run a failed render again, as the same version: pending, then queued once this transaction commits."""
+    from .tasks import enqueue_render
+
+    updated = RenderedReport.objects.filter(pk=rendered.pk, status=RenderedReport.Status.FAILED).update(
+        status=RenderedReport.Status.PENDING,
+        progress=0,
+        error="",
+        started_at=None,
+        finished_at=None,
+        created_at=timezone.now(),
+        created_by=by or rendered.created_by,
+    )
+    if not updated:
+        raise ValidationError(gettext("Chỉ thử lại được tệp tạo bị lỗi."))
+    transaction.on_commit(lambda: enqueue_render(rendered.pk))
     return rendered

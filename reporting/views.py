@@ -211,8 +211,29 @@ def submission_accept(request, pk):
 def _render_response(request, rendered, fallback_url):
     if request.htmx:
         return render(request, "reporting/partials/rendered_row.html", {"r": rendered})
-    messages.info(request, gettext("Đang tạo tệp báo cáo; tệp sẽ có trong danh sách khi hoàn tất."))
+    if rendered.status == RenderedReport.Status.FAILED:
+        messages.error(request, rendered.error)  # the queue did not take the request: say so, in Vietnamese
+    else:
+        messages.info(request, gettext("Đang tạo tệp báo cáo; tệp sẽ có trong danh sách khi hoàn tất."))
     return redirect(fallback_url)
+
+
+@login_required
+@require_POST
+def rendered_retry(request, pk):
+    """Render a failed file again (same version); whoever may request the render may retry it."""
+    rendered = get_rendered_for(request.user, pk)
+    if rendered.submission_id is None:
+        get_deadline_for(request.user, rendered.deadline_id, "manage")
+        url = reverse("reporting:tracker", args=[rendered.deadline_id])
+    else:
+        url = reverse("reporting:submission", args=[rendered.deadline_id, rendered.submission.unit_id])
+    try:
+        services.retry_render(rendered, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    rendered.refresh_from_db()
+    return _render_response(request, rendered, url)
 
 
 @login_required
