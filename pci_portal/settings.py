@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reporting",
     "notifications",
     "dashboard",
+    "demo",  # load_demo: the two source plans and a user of every role, across all the apps above
     "pci_portal.apps.PortalConfig",  # upload safety (pci_portal/uploads.py) set up at start
 ]
 

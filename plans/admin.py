@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Target
-from reporting.models import ReportingRule
 
 from .models import Document, Evidence, Plan, Section, Task, TaskUpdate
 
@@ -29,13 +28,6 @@ class TargetInline(admin.TabularInline):
     show_change_link = True
 
 
-class ReportingRuleInline(admin.TabularInline):
-    model = ReportingRule
-    fields = ["kind", "title", "day", "month", "from_children_of", "to_unit"]
-    extra = 0
-    show_change_link = True
-
-
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["number_display", "title", "issuer", "period", "tracked", "is_public"]
@@ -43,7 +35,7 @@ class PlanAdmin(SimpleHistoryAdmin):
     search_fields = ["number", "title", "issuer__name"]
     autocomplete_fields = ["issuer", "parent", "focal_unit", "signer"]
     filter_horizontal = ["relies_on", "legal_basis"]
-    inlines = [TargetInline, SectionInline, ReportingRuleInline]
+    inlines = [TargetInline, SectionInline]  # reporting.admin adds the plan's reporting rules
 
     @admin.display(description=_("Số, ký hiệu"), ordering="number")
     def number_display(self, obj):

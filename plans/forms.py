@@ -12,7 +12,6 @@ from indicators.models import Goal, Indicator, SubIndex, Target
 from pci_portal import uploads
 from pci_portal.inputs import bound_year_fields
 from pci_portal.versioning import VersionCheckMixin
-from reporting.models import ReportingRule
 
 from .models import Plan, Section, Task
 
@@ -307,29 +306,3 @@ class GoalForm(forms.ModelForm):
 
 
 GoalFormSet = inlineformset_factory(Target, Goal, form=GoalForm, extra=2, can_delete=True)
-
-
-class ReportingRuleForm(VersionCheckMixin, forms.ModelForm):
-    class Meta:
-        model = ReportingRule
-        fields = ["kind", "title", "day", "month", "from_children_of", "from_units", "to_unit", "text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "from_units": forms.SelectMultiple(attrs={"size": 6})}
-
-    def __init__(self, *args, plan, **kwargs):
-        super().__init__(*args, **kwargs)
-        units = units_of(plan)
-        for name in ("from_children_of", "from_units", "to_unit"):
-            self.fields[name].queryset = units
-        self.helper = _helper()
-
-    def clean(self):
-        import datetime
-
-        data = super().clean()
-        day, month = data.get("day"), data.get("month")
-        if day and month:
-            try:
-                datetime.date(2024, month, day)  # a leap year accepts 29/02
-            except ValueError:
-                self.add_error("day", _("Ngày %(day)s/%(month)s không tồn tại.") % {"day": day, "month": month})
-        return data

@@ -6,3 +6,10 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reporting"
     verbose_name = _("Báo cáo định kỳ")
+
+    def ready(self):
+        from plans.signals import plan_period_changed
+
+        from .services import follow_plan_period
+
+        plan_period_changed.connect(follow_plan_period, dispatch_uid="reporting.follow_plan_period")

@@ -175,12 +175,6 @@ class DeadlineQuerySet(models.QuerySet):
         """The deadlines `unit` owes a report on (the one home of "who owes a report", with units_still_owing)."""
         return self.filter(units=unit)
 
-    def upcoming(self, on=None):
-        return self.filter(due_date__gte=on or timezone.localdate())
-
-    def past_due(self, on=None):
-        return self.filter(due_date__lt=on or timezone.localdate())
-
 
 class Deadline(models.Model):
     """The dated occurrence of a reporting rule in one year, with the period the report covers."""

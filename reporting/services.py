@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
-from notifications.services import notify
+from accounts.notices import notify
 from plans.models import Task, TaskUpdate
 
 from .models import RenderedReport, Submission, SubmissionRow
@@ -196,3 +196,25 @@ def retry_render(rendered, by=None):
         raise ValidationError(gettext("Chỉ thử lại được tệp tạo bị lỗi."))
     transaction.on_commit(lambda: enqueue_render(rendered.pk))
     return rendered
+
+
+@transaction.atomic
+def save_reporting_rule(rule, form=None):
+    """Save a reporting rule; create the deadlines of the plan's years and move those still to come.
+
+    Past deadlines, and any a unit has already reported on, keep their dates: moving them would turn
+    a report sent on time into a late one.
+    """
+    if form is not None:
+        rule = form.save()
+    for year in rule.plan.years:
+        rule.deadline_for(year)
+    rule.sync_deadlines()
+    rule.deadlines.exclude(year__in=list(rule.plan.years)).filter(submissions__isnull=True).delete()
+    return rule
+
+
+def follow_plan_period(sender, plan, **kwargs):
+    """A plan's period changed (plans.signals.plan_period_changed): its rules' deadlines follow."""
+    for rule in plan.reporting_rules.all():
+        save_reporting_rule(rule)

@@ -52,7 +52,7 @@ CASES = [
     ("section", "/sections/{pk}/edit/", "title", {"title": "Tên nhóm do người khác sửa"}, Section),
     ("task", "/tasks/{pk}/edit/", "title", {"title": "Tên nhiệm vụ do người khác sửa"}, Task),
     ("target", "/targets/{pk}/edit/", "text", {"text": "Mục tiêu do người khác sửa"}, Target),
-    ("rule", "/rules/{pk}/edit/", "title", {"title": "Tên báo cáo do người khác sửa"}, ReportingRule),
+    ("rule", "/reports/rules/{pk}/edit/", "title", {"title": "Tên báo cáo do người khác sửa"}, ReportingRule),
 ]
 
 

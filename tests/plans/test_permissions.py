@@ -153,8 +153,8 @@ EXPECT = {
     "plans:task_delete": EDIT,
     "plans:target_create": EDIT,
     "plans:target_edit": EDIT,
-    "plans:rule_create": EDIT,
-    "plans:rule_edit": EDIT,
+    "reporting:rule_create": EDIT,  # a plan's reporting rules, edited from its page
+    "reporting:rule_edit": EDIT,
     "home": LIST,
 }
 

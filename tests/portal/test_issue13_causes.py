@@ -8,6 +8,7 @@ import datetime
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 
 from notifications.reminders import send_reminders
 from plans.models import Plan, TaskUpdate
@@ -50,7 +51,7 @@ def test_a_plan_over_the_whole_range_creates_a_bounded_number_of_deadlines_quick
 
 def test_a_rule_due_29_february_is_due_28_february_in_a_common_year(as_user, plan, org):
     response = as_user("carol").post(
-        f"/plans/{plan.pk}/rules/new/",
+        reverse("reporting:rule_create", args=[plan.pk]),
         {"kind": "annual", "title": "Báo cáo", "day": 29, "month": 2, "to_unit": org["khtcth"].pk},
     )
     assert response.status_code == 302
