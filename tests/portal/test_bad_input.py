@@ -34,8 +34,8 @@ COMMON = {
     "database": None,
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 }
-PER_ROUTE = settings(max_examples=5, **COMMON)
-FORMS = settings(max_examples=80, **COMMON)
+PER_ROUTE = settings(max_examples=4, **COMMON)
+FORMS = settings(max_examples=50, **COMMON)
 WHO = ["admin", "carol", "alice", "dave", None]
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
