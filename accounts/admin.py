@@ -1,13 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .lockout import unlock
 from .models import Person, Unit, User, UserImport, UserSession
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "kind", "parent", "agency", "is_active", "merged_into"]
     list_filter = ["kind", "is_active", "agency"]
     search_fields = ["name", "short_name", "code", "abbreviation"]
@@ -31,7 +32,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "title", "unit"]
     list_filter = ["unit__agency"]
     search_fields = ["full_name", "title", "unit__name"]
@@ -39,7 +40,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "email", "role", "unit", "is_active"]
     list_filter = ["role", "is_active", "unit__agency"]
     search_fields = ["username", "full_name", "email", "unit__name"]

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pci_portal.history import PortalHistory
+
 # Kinds of unit that are an agency of their own (Sở, Ban, UBND huyện, UBND tỉnh), and the placeholders that
 # plans name as a whole ("Các sở, ban, ngành", "Doanh nghiệp"): "another agency's tasks" means tasks of a
 # different one of these. A group or an enterprise is its own agency so that its people never read the
@@ -132,6 +134,8 @@ class Unit(models.Model):
 
     objects = UnitQuerySet.as_manager()
 
+    history = PortalHistory()  # audit trail: who, when, before, after
+
     class Meta:
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
@@ -210,6 +214,8 @@ class Person(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="people")
     key = models.SlugField(_("mã"), max_length=60, unique=True)
 
+    history = PortalHistory()  # audit trail: who, when, before, after
+
     class Meta:
         verbose_name = _("cán bộ")
         verbose_name_plural = _("cán bộ")
@@ -251,6 +257,9 @@ class User(AbstractUser):
     )
 
     objects = UserManager()
+
+    # Audit trail of accounts and roles; a login (last_login) or a password change is not a change of role.
+    history = PortalHistory(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("người dùng")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
 from indicators.models import Result, SubIndex, Target, weighted_total
+from pci_portal.inputs import YEAR_MAX, YEAR_MIN, int_param
 from plans.models import Plan, Task, TaskUpdate
 from reporting.access import deadline_path_for
 from reporting.models import Deadline, Submission
@@ -46,16 +47,13 @@ class Filters:
 
     @classmethod
     def from_query(cls, query, today):
-        def as_int(name):
-            try:
-                return int(query.get(name) or "")
-            except ValueError:
-                return None
+        def as_int(name, **bounds):
+            return int_param(query.get(name), **bounds)
 
         plan = query.get("plan") or ""
-        if plan != "all" and not plan.isdigit():
+        if plan != "all" and int_param(plan) is None:
             plan = ""
-        return cls(plan=plan, year=as_int("year"), unit=as_int("unit"))
+        return cls(plan=plan, year=as_int("year", low=YEAR_MIN, high=YEAR_MAX), unit=as_int("unit"))
 
 
 def filtered_tasks(user, plan=None, unit=None):
@@ -351,7 +349,7 @@ def build_dashboard(user, filters, today=None, now=None):
     ]
     plan_ids = [p["id"] for p in plans]
     plan_id = None
-    if filters.plan.isdigit() and int(filters.plan) in plan_ids:
+    if int_param(filters.plan) in plan_ids:
         plan_id = int(filters.plan)
     elif filters.plan == "" and plan_ids:
         with_targets = set(Target.objects.filter(plan__in=plan_ids).order_by().values_list("plan_id", flat=True))

@@ -1,5 +1,3 @@
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
 from indicators.models import Province, Target
+from pci_portal.inputs import YEAR_MAX, YEAR_MIN, decimal_param, int_param
 from plans.access import can_edit_plan, get_plan_for
 from plans.models import Plan, Task, TaskUpdate, overdue_condition
 
@@ -58,18 +57,15 @@ def dashboard_pdf(request):
 def what_if_view(request):
     """htmx partial: the PCI total if one sub-index reached a given score."""
     _require_dashboard(request.user)
-    province = get_object_or_404(Province, pk=request.GET.get("province") or 0)
-    try:
-        number = int(request.GET.get("subindex") or 0)
-        score = Decimal((request.GET.get("score") or "").replace(",", "."))
-    except (ValueError, InvalidOperation):
-        number, score = None, None
+    query = request.GET
+    province = get_object_or_404(Province, pk=int_param(query.get("province"), 0))
+    number = int_param(query.get("subindex"), 0, high=10)
+    score = decimal_param(query.get("score"), low=0, high=10)
     error = None
-    if score is None or not (0 <= score <= 10):
+    if score is None:
         error = _("Nhập điểm mục tiêu từ 0 đến 10, ví dụ 7,5.")
-        score = None
-    year = request.GET.get("year")
-    ctx = {"what_if": what_if(province, number, score, int(year) if (year or "").isdigit() else None), "error": error}
+    year = int_param(query.get("year"), low=YEAR_MIN, high=YEAR_MAX)
+    ctx = {"what_if": what_if(province, number, score, year), "error": error}
     return render(request, "dashboard/partials/what_if.html", ctx)
 
 
@@ -79,13 +75,13 @@ def task_list(request):
     _require_dashboard(request.user)
     q = request.GET
     plan = None
-    if (q.get("plan") or "").isdigit():
-        plan = get_plan_for(request.user, int(q["plan"]))
+    if int_param(q.get("plan")) is not None:
+        plan = get_plan_for(request.user, int_param(q.get("plan")))
     unit = None
-    if (q.get("unit") or "").isdigit():
+    if int_param(q.get("unit")) is not None:
         scope = scope_of(request.user)
         units = Unit.objects.read_in(scope) if scope else Unit.objects.all()
-        unit = get_object_or_404(units, pk=q["unit"])
+        unit = get_object_or_404(units, pk=int_param(q.get("unit")))
     tasks = filtered_tasks(request.user, plan=plan, unit=unit)
     title = []
     if q.get("status") in Task.Status.values:
@@ -96,8 +92,8 @@ def task_list(request):
         title.append(_("quá hạn"))
     if q.get("leader") == "none":
         tasks = tasks.filter(leader__isnull=True)
-    elif (q.get("leader") or "").isdigit():
-        tasks = tasks.filter(leader_id=q["leader"])
+    elif int_param(q.get("leader")) is not None:
+        tasks = tasks.filter(leader_id=int_param(q.get("leader")))
     if q.get("week") == "1":
         since = timezone.now() - timezone.timedelta(days=7)
         tasks = tasks.filter(pk__in=TaskUpdate.objects.filter(created_at__gte=since).values("task_id"))
@@ -128,8 +124,11 @@ def toggle_public(request, pk):
     """The focal office switches a plan's public progress page on or off."""
     plan = get_plan_for(request.user, pk, action="edit")
     with transaction.atomic():
-        Plan.objects.filter(pk=plan.pk).update(is_public=not plan.is_public)
-    if plan.is_public:
+        # A save, not an update(): the switch is recorded in the audit trail (who, when, on/off).
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        locked.is_public = not locked.is_public
+        locked.save(update_fields=["is_public", "updated_at"])
+    if not locked.is_public:
         messages.success(request, _("Đã tắt trang công khai tiến độ của kế hoạch."))
     else:
         messages.success(request, _("Đã bật trang công khai tiến độ của kế hoạch."))

@@ -110,7 +110,7 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "plan", "year", "baseline_year", "baseline_rank", "baseline_score"]
     list_filter = ["year", "index", "subindex", "plan"]
     search_fields = ["text", "plan__number", "plan__title"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .verdicts import FIELD_LABELS, VALUE_FIELDS, WHOLE_VALUE, RegionRank, Verdict, missing_values, stray_values
+from pci_portal.history import PortalHistory
 from .verdicts import Goal as GoalRules
 
 logger = logging.getLogger(__name__)
@@ -385,6 +386,11 @@ class Result(models.Model):
         what = self.indicator or self.subindex or self.index
         return f"{self.province} {self.year} – {what}"
 
+    def clean(self):
+        from pci_portal.inputs import check_years
+
+        check_years(self, "year")
+
     @property
     def rank_display(self):
         if self.rank is None:
@@ -489,6 +495,8 @@ class Target(models.Model):
     baseline_out_of = models.PositiveIntegerField(_("trên tổng số (năm gốc)"), null=True, blank=True)
     text = models.TextField(_("nội dung mục tiêu (nguyên văn)"), blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    history = PortalHistory()  # audit trail: who, when, before, after
 
     class Meta:
         verbose_name = _("mục tiêu")
@@ -912,6 +920,8 @@ class Goal(models.Model):
         blank=True,
         help_text=_("Với mục tiêu cho nhóm chỉ số: “3 trong 7 chỉ số…”. Để trống: mọi chỉ số của nhóm phải đạt."),
     )
+
+    history = PortalHistory()  # audit trail: who, when, before, after
 
     class Meta:
         verbose_name = _("điều kiện")

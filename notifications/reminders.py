@@ -352,11 +352,18 @@ def digest_order(reminders):
 
 
 def generate_deadlines(on):
-    """Deadlines of every tracked plan for the current and next year, where the plan's period covers them."""
+    """Deadlines of every tracked plan for the current and next year, where the plan's period covers them.
+
+    One plan whose rules cannot be dated must not stop everyone's reminders: its error is logged, the run goes on.
+    """
     for plan in Plan.objects.tracked().prefetch_related("reporting_rules"):
         for year in (on.year, on.year + 1):
             if plan.period_start <= year <= plan.period_end:
-                plan.generate_deadlines(year)
+                try:
+                    with transaction.atomic():
+                        plan.generate_deadlines(year)
+                except Exception:
+                    logger.exception("deadlines of plan %s for %s could not be generated", plan.pk, year)
 
 
 def _claim(reminder):

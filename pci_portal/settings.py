@@ -51,8 +51,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
+    "simple_history",
     "axes",
-    "simple_history",  # who changed what, when: published results (indicators.Result) and more
     "django_otp",
     "django_otp.plugins.otp_totp",
     "accounts",
@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pci_portal.middleware.PortalLocaleMiddleware",
+    "pci_portal.inputs.CleanInputMiddleware",  # control characters out of query strings, 404 in paths
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -213,6 +214,10 @@ OOXML_MAX_MEMBERS = 5000  # parts inside a .docx/.xlsx
 OOXML_MAX_UNCOMPRESSED_BYTES = env.int("OOXML_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 UPLOAD_NAME_MAX_CHARS = 200  # longer file names are stored cut, extension kept
 UPLOAD_MAX_PART_HEADER_BYTES = 64 * 1024  # Django's 1 KB would refuse a long Vietnamese file name with a 400
+# Text and dates typed in any form (pci_portal/inputs.py): control characters are removed; a text field
+# with no smaller maximum takes at most TEXT_MAX_CHARS characters; dates lie within these years.
+TEXT_MAX_CHARS = 50_000
+DATE_MIN_YEAR, DATE_MAX_YEAR = 1900, 2100
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.views import calendar_feed, profile
 
+from .audit import audit_log
+
 handler500 = "pci_portal.errors.server_error"
 
 admin.site.site_header = _("Cổng PCI – Quản trị")
@@ -14,6 +16,7 @@ admin.site.index_title = _("Quản trị hệ thống")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("audit/", audit_log, name="audit_log"),
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
     path("reports/", include("reporting.urls")),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Target
 
@@ -28,7 +29,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["number_display", "title", "issuer", "period", "tracked", "is_public"]
     list_filter = ["tracked", "kind", "period_start", "issuer__agency"]
     search_fields = ["number", "title", "issuer__name"]
@@ -44,9 +45,12 @@ class PlanAdmin(admin.ModelAdmin):
     def period(self, obj):
         return obj.period_label
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting a plan would take its tasks' history and evidence with it; untrack it instead
+
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "plan", "order"]
     list_filter = ["plan"]
     search_fields = ["title", "number"]
@@ -78,7 +82,7 @@ class TaskOccurrenceInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(SimpleHistoryAdmin):
     list_display = ["title", "plan_number", "lead_unit", "leader", "timeframe", "due_date", "status", "progress"]
     list_select_related = ["plan", "lead_unit", "leader"]
     list_filter = ["status", "timeframe", "plan", "lead_unit__agency", "lead_unit", "subindices"]
@@ -92,12 +96,19 @@ class TaskAdmin(admin.ModelAdmin):
     def plan_number(self, obj):
         return obj.plan.display_number
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a task is never hard-deleted: set it to "Hủy bỏ" (its history and evidence stay)
+
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     fields = ["original_name", "content_type", "size", "uploaded_at"]
     readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TaskUpdate)
@@ -108,8 +119,15 @@ class TaskUpdateAdmin(admin.ModelAdmin):
     readonly_fields = ["task", "author", "kind", "status", "progress", "note", "created_at"]
     inlines = [EvidenceInline]
 
+    # History is append-only, in the admin too: no one adds, edits or deletes a row by hand.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
-        return False  # history is append-only
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Evidence)
@@ -117,3 +135,12 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_display = ["original_name", "update", "content_type", "size", "uploaded_at"]
     search_fields = ["original_name"]
     readonly_fields = ["update", "file", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person, Unit, User
 from indicators.models import Goal, Indicator, Region, SubIndex, Target, TierLevel
 from pci_portal import uploads
+from pci_portal.inputs import bound_year_fields
+from pci_portal.versioning import VersionCheckMixin
 
 from .models import Plan, Section, Task
 
@@ -168,7 +170,7 @@ def units_of(plan):
     return Unit.objects.filter(path__startswith="/" + plan.issuer.path.strip("/").split("/")[0] + "/")
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
@@ -209,6 +211,7 @@ class PlanForm(forms.ModelForm):
         self.fields["relies_on"].queryset = others
         self.fields["follows"].queryset = others
         self.fields["signer"].queryset = Person.objects.filter(unit__in=units_of(self.instance))
+        bound_year_fields(self, "period_start", "period_end")
         self.helper = _helper()
 
     def clean(self):
@@ -219,7 +222,7 @@ class PlanForm(forms.ModelForm):
         return data
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Section
         fields = ["number", "title", "parent", "order", "subindices"]
@@ -232,7 +235,7 @@ class SectionForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Task
         fields = [
@@ -273,7 +276,7 @@ class TaskForm(forms.ModelForm):
         return data
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = [
@@ -315,6 +318,7 @@ class TargetForm(forms.ModelForm):
             self.fields["members"].initial = [s.pk for s in self.instance.group()]
         self.fields["indicator"].queryset = Indicator.objects.select_related("subindex")
         self.fields["province"].label_from_instance = lambda p: p.label
+        bound_year_fields(self, "year", "baseline_year")
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, User
+from pci_portal.history import PortalHistory
 
 
 class Document(models.Model):
@@ -156,6 +157,8 @@ class Plan(models.Model):
 
     objects = PlanQuerySet.as_manager()
 
+    history = PortalHistory()  # audit trail: who, when, before, after
+
     class Meta:
         verbose_name = _("kế hoạch")
         verbose_name_plural = _("kế hoạch")
@@ -163,6 +166,15 @@ class Plan(models.Model):
 
     def __str__(self):
         return f"{self.display_number} – {Truncator(self.title).chars(80)}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from pci_portal.inputs import check_years
+
+        check_years(self, "period_start", "period_end")
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("Năm kết thúc không được trước năm bắt đầu.")})
 
     @property
     def display_number(self):
@@ -216,6 +228,8 @@ class Section(models.Model):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     subindices = models.ManyToManyField("indicators.SubIndex", verbose_name=_("chỉ số thành phần"), blank=True)
     indicators = models.ManyToManyField("indicators.Indicator", verbose_name=_("chỉ tiêu"), blank=True)
+
+    history = PortalHistory()  # audit trail: who, when, before, after
 
     class Meta:
         verbose_name = _("nhóm giải pháp")
@@ -370,6 +384,8 @@ class Task(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TaskQuerySet.as_manager()
+
+    history = PortalHistory()  # audit trail: who, when, before, after
 
     class Meta:
         verbose_name = _("nhiệm vụ")

@@ -132,16 +132,27 @@ def assign_task(task, *, by, users, note=""):
 
 
 @transaction.atomic
-def delete_task(task):
-    """Delete a task with its history; its evidence files leave the disk once the deletion is committed."""
-    files = [(e.file.storage, e.file.name) for e in Evidence.objects.filter(update__task=task)]
-    task.delete()
+def archive_task(task, *, by, reason=""):
+    """Take a task out of the plan's work without deleting it: it becomes cancelled, keeps its history and
+    evidence, and the change is recorded (who, when, why) in its history and the audit trail.
 
-    def remove_files():
-        for storage, name in files:
-            storage.delete(name)
-
-    transaction.on_commit(remove_files)
+    A task is never hard-deleted: its updates are the record of what a unit reported it had done.
+    """
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.status == Task.Status.CANCELLED:
+        return None
+    locked.status = Task.Status.CANCELLED
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    note = _("Nhiệm vụ được lưu trữ (hủy bỏ) khỏi kế hoạch.")
+    if reason:
+        note = f"{note}\n{reason}"
+    update = TaskUpdate.objects.create(
+        task=locked, author=by, kind=TaskUpdate.Kind.UPDATE, status=Task.Status.CANCELLED, progress=locked.progress,
+        note=note,
+    )  # fmt: skip
+    task.refresh_from_db()
+    return update
 
 
 @transaction.atomic

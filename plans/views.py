@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.models import Target
+from pci_portal.inputs import int_param
 
 from . import access, services
 from .filters import TaskFilter
@@ -420,8 +421,7 @@ def section_delete(request, pk):
 def task_edit(request, plan_pk=None, pk=None):
     if pk is None:
         plan = access.get_plan_for(request.user, plan_pk, "edit")
-        section = request.GET.get("section", "")
-        task = Task(plan=plan, section_id=int(section) if section.isdigit() else None)
+        task = Task(plan=plan, section_id=int_param(request.GET.get("section")))
         if task.section_id and not plan.sections.filter(pk=task.section_id).exists():
             task.section_id = None
     else:
@@ -434,18 +434,24 @@ def task_edit(request, plan_pk=None, pk=None):
         return redirect("plans:task_detail", pk=form.instance.pk)
     title = _("Thêm nhiệm vụ") if pk is None else _("Sửa nhiệm vụ")
     delete_url = reverse("plans:task_delete", args=[pk]) if pk else None
-    return _edit_page(request, form, title, plan, {"delete_url": delete_url})
+    extra = {"delete_url": delete_url, "delete_label": _("Lưu trữ (hủy) nhiệm vụ")}
+    return _edit_page(request, form, title, plan, extra)
 
 
 @login_required
 def task_delete(request, pk):
+    """ "Delete" archives: the task becomes cancelled and keeps its history and evidence (never hard-deleted)."""
     task = access.get_task_for(request.user, pk)
     plan = access.get_plan_for(request.user, task.plan_id, "edit")
     if request.method == "POST":
-        services.delete_task(task)
-        messages.success(request, _("Đã xóa nhiệm vụ."))
-        return redirect("plans:plan_detail", pk=plan.pk)
-    return render(request, "plans/confirm_delete.html", {"object": task, "plan": plan})
+        if services.archive_task(task, by=request.user, reason=request.POST.get("reason", "")[:2000]):
+            messages.success(
+                request, _("Đã lưu trữ nhiệm vụ: nhiệm vụ chuyển sang “Hủy bỏ”, lịch sử và minh chứng được giữ.")
+            )
+        else:
+            messages.info(request, _("Nhiệm vụ đã ở trạng thái “Hủy bỏ”."))
+        return redirect("plans:task_detail", pk=task.pk)
+    return render(request, "plans/confirm_archive.html", {"object": task, "plan": plan})
 
 
 @login_required

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin import PlanAdmin
 
@@ -17,7 +18,7 @@ PlanAdmin.inlines = [*PlanAdmin.inlines, ReportingRuleInline]
 
 
 @admin.register(ReportingRule)
-class ReportingRuleAdmin(admin.ModelAdmin):
+class ReportingRuleAdmin(SimpleHistoryAdmin):
     list_display = ["title", "plan", "kind", "day", "month", "to_unit"]
     list_filter = ["kind", "plan"]
     search_fields = ["title", "text", "plan__number"]
@@ -26,7 +27,7 @@ class ReportingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "rule", "year", "due_date", "period_start", "period_end"]
     list_filter = ["year", "rule__kind", "rule__plan"]
     search_fields = ["rule__title", "rule__plan__number"]
@@ -40,12 +41,15 @@ class SubmissionRowInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(SimpleHistoryAdmin):
     list_display = ["unit", "deadline", "status", "submitted_at", "submitted_by"]
     list_filter = ["status", "deadline__year", "deadline__rule__plan"]
     search_fields = ["unit__name", "summary"]
     autocomplete_fields = ["unit", "deadline"]
     inlines = [SubmissionRowInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a unit's report is a record: returned or accepted, never deleted
 
 
 @admin.register(RenderedReport)

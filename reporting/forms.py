@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pci_portal.versioning import VersionCheckMixin
 from plans.forms import units_of
 
 from .models import Deadline, RenderedReport, ReportingRule, Submission, SubmissionRow
@@ -102,7 +103,7 @@ class RenderForm(forms.Form):
     format = forms.ChoiceField(label=_("Định dạng"), choices=RenderedReport.Format.choices)
 
 
-class ReportingRuleForm(forms.ModelForm):
+class ReportingRuleForm(VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = ReportingRule
         fields = ["kind", "title", "day", "month", "from_children_of", "from_units", "to_unit", "text"]

@@ -1,3 +1,4 @@
+import calendar
 import datetime
 
 from django.conf import settings
@@ -6,7 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
+from pci_portal.history import PortalHistory
 from plans.models import Task
+
+
+def day_in_year(year, month, day):
+    """`day`/`month` of `year`, the last day of the month when it has fewer days (29/02 → 28/02)."""
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 class ReportingRule(models.Model):
@@ -46,6 +53,8 @@ class ReportingRule(models.Model):
     period_end_month = models.PositiveSmallIntegerField(_("kỳ báo cáo đến tháng"), null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    history = PortalHistory()  # audit trail: who, when, before, after
+
     class Meta:
         verbose_name = _("quy định báo cáo")
         verbose_name_plural = _("quy định báo cáo")
@@ -59,7 +68,8 @@ class ReportingRule(models.Model):
         self.sync_deadlines()
 
     def due_date(self, year):
-        return datetime.date(year, self.month, self.day)
+        """The day of `year`; a rule due 29/02 falls on 28/02 in a common year."""
+        return day_in_year(year, self.month, self.day)
 
     def period_for(self, year):
         """The period a report due in `year` covers.
@@ -73,12 +83,12 @@ class ReportingRule(models.Model):
         """
         due = self.due_date(year)
         if self.has_period_override:
-            end = datetime.date(year, self.period_end_month, self.period_end_day)
+            end = day_in_year(year, self.period_end_month, self.period_end_day)
             if end >= due:
-                end = datetime.date(year - 1, self.period_end_month, self.period_end_day)
-            start = datetime.date(end.year, self.period_start_month, self.period_start_day)
+                end = day_in_year(year - 1, self.period_end_month, self.period_end_day)
+            start = day_in_year(end.year, self.period_start_month, self.period_start_day)
             if start > end:
-                start = datetime.date(end.year - 1, self.period_start_month, self.period_start_day)
+                start = day_in_year(end.year - 1, self.period_start_month, self.period_start_day)
             return start, end
         if self.kind == self.Kind.YEAR_PLAN:
             return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -241,6 +251,8 @@ class Deadline(models.Model):
 
     objects = DeadlineQuerySet.as_manager()
 
+    history = PortalHistory()  # audit trail: who, when, before, after
+
     class Meta:
         verbose_name = _("hạn báo cáo")
         verbose_name_plural = _("hạn báo cáo")
@@ -359,6 +371,8 @@ class Submission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = PortalHistory()  # audit trail: who, when, before, after
+
     class Meta:
         verbose_name = _("báo cáo của đơn vị")
         verbose_name_plural = _("báo cáo của đơn vị")
@@ -385,7 +399,8 @@ class Submission(models.Model):
 
     @property
     def can_be_returned(self):
-        return self.status in (self.Status.SUBMITTED, self.Status.ACCEPTED)
+        """Only a report waiting for review: an accepted report is a record, not returned and overwritten."""
+        return self.status == self.Status.SUBMITTED
 
     def tracker_state(self, on=None):
         return tracker_state(self, self.deadline, on)

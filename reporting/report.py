@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
 
+from pci_portal.inputs import xml_safe_data
 from plans.models import Task
 
 from .models import Submission, SubmissionRow, tracker_state
@@ -385,6 +386,7 @@ def _row_height(values, widths, bold=False):
 
 
 def render_xlsx(context, progress=_noop):
+    context = xml_safe_data(context)  # stored text may hold control characters openpyxl refuses
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -550,6 +552,7 @@ def render_xlsx(context, progress=_noop):
 
 def render_docx(context, progress=_noop):
     """Word with the same content, Times New Roman 13 pt, for the office to edit before signing."""
+    context = xml_safe_data(context)  # python-docx refuses control characters: never raise on stored text
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT

@@ -15,7 +15,8 @@ def _inline_models():
 
 
 def test_every_model_is_in_the_admin_or_edited_inline():
-    models = [m for label in APPS for m in apps.get_app_config(label).get_models()]
+    # Audit-trail tables (django-simple-history) are read on /audit/ and on each object's "Lịch sử" page.
+    models = [m for label in APPS for m in apps.get_app_config(label).get_models() if not hasattr(m, "instance_type")]
     missing = [m.__name__ for m in models if m not in admin.site._registry and m not in _inline_models()]
     assert missing == []
 

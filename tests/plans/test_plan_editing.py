@@ -58,7 +58,7 @@ def test_focal_office_adds_and_edits_a_section(as_user, plan):
     assert (section.number, section.order) == ("2.3", 5)
 
 
-def test_focal_office_adds_edits_and_deletes_a_task(as_user, plan, task, org, people):
+def test_focal_office_adds_edits_and_archives_a_task(as_user, plan, task, org, people):
     client = as_user("carol")
     data = {
         "section": task.section_id,
@@ -82,20 +82,26 @@ def test_focal_office_adds_edits_and_deletes_a_task(as_user, plan, task, org, pe
     new.refresh_from_db()
     assert new.title == "Tập huấn TMĐT"
 
+    # Issue 13: a task is never hard-deleted; "delete" archives it as cancelled.
     assert client.post(f"/tasks/{new.pk}/delete/").status_code == 302
-    assert not Task.objects.filter(pk=new.pk).exists()
+    new.refresh_from_db()
+    assert new.status == Task.Status.CANCELLED
 
 
-def test_deleting_a_task_removes_its_evidence_files(
+def test_archiving_a_task_keeps_its_history_and_evidence_files(
     as_user, task, people, private_media, django_capture_on_commit_callbacks
 ):
     upload = SimpleUploadedFile("bien-ban.pdf", PDF_BYTES)
     update = update_task(task, by=people["alice"], status="in_progress", progress=10, files=[upload])
     stored = private_media / update.evidence.get().file.name
-    assert stored.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        assert as_user("carol").post(f"/tasks/{task.pk}/delete/").status_code == 302
-    assert not stored.exists()
+        response = as_user("carol").post(f"/tasks/{task.pk}/delete/", {"reason": "Trùng với nhiệm vụ 2.1.b"})
+    assert response.status_code == 302
+    assert stored.exists()
+    task.refresh_from_db()
+    assert task.status == Task.Status.CANCELLED
+    page = as_user("alice").get(f"/tasks/{task.pk}/").content.decode()
+    assert "bien-ban.pdf" in page and "Trùng với nhiệm vụ 2.1.b" in page and "Lê Thị Cúc" in page
 
 
 def test_a_one_off_task_needs_a_due_date_and_what_was_typed_stays(as_user, plan, org):
@@ -195,7 +201,8 @@ def test_only_the_focal_office_of_the_plan_edits_it(as_user, plan, task, org, na
     assert client.post(f"/plans/{plan.pk}/tasks/new/", {"title": "X"}).status_code == status
     assert client.post(f"/tasks/{task.pk}/delete/").status_code == status
     assert client.post(reverse("reporting:rule_edit", args=[rule.pk]), {"day": 1}).status_code == status
-    assert Task.objects.filter(pk=task.pk).exists()
+    task.refresh_from_db()
+    assert task.status != Task.Status.CANCELLED
 
 
 def test_focal_office_of_another_unit_cannot_edit(as_user, plan, org, people):
