@@ -24,6 +24,8 @@ from .forms import (
     AssignForm,
     CommentForm,
     GoalFormSet,
+    PasteTasksForm,
+    PlanCreateForm,
     PlanForm,
     ReportingRuleForm,
     SectionForm,
@@ -280,6 +282,7 @@ def plan_list(request):
             "q": q,
             "show_all": request.GET.get("all") == "1",
             "can_keep": bool(kept),
+            "can_create": access.can_create_plan(user),
             "query": _query_without_page(request),
         },
     )
@@ -354,6 +357,45 @@ def _edit_page(request, form, title, plan, extra=None, template="plans/plan_form
 
 
 @login_required
+def plan_create(request):
+    access.require_create_plan(request.user)
+    form = PlanCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        plan = services.create_plan(form, by=request.user)
+        messages.success(
+            request,
+            _("Đã tạo kế hoạch. Tiếp theo: thêm nhóm giải pháp, nhiệm vụ, mục tiêu và quy định báo cáo."),
+        )
+        return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/plan_create.html", {"form": form, "title": _("Tạo kế hoạch mới")})
+
+
+@login_required
+def tasks_paste(request, pk):
+    section, plan = _section_for(request, pk)
+    form = PasteTasksForm(request.POST or None, plan=plan, initial={"timeframe": Task.Timeframe.REGULAR})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = services.add_tasks(
+            plan,
+            section=section,
+            lines=data["lines"],
+            lead_unit=data["lead_unit"],
+            coordinating_units=list(data["coordinating_units"]),
+            leader=data["leader"],
+            timeframe=data["timeframe"],
+            timeframe_text=data["timeframe_text"],
+            due_date=data["due_date"],
+        )
+        messages.success(
+            request, _("Đã thêm %(n)s nhiệm vụ vào nhóm “%(section)s”.") % {"n": len(created), "section": section}
+        )
+        return redirect(reverse("plans:plan_detail", args=[plan.pk]) + f"#section-{section.pk}")
+    title = _("Dán nhiều nhiệm vụ vào nhóm “%(section)s”") % {"section": section}
+    return _edit_page(request, form, title, plan)
+
+
+@login_required
 def plan_edit(request, pk):
     plan = access.get_plan_for(request.user, pk, "edit")
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
@@ -381,6 +423,8 @@ def section_edit(request, plan_pk=None, pk=None):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Đã lưu nhóm giải pháp."))
+        if "save_another" in request.POST:
+            return redirect("plans:section_create", plan_pk=plan.pk)
         return redirect(reverse("plans:plan_detail", args=[plan.pk]) + f"#section-{form.instance.pk}")
     title = _("Thêm nhóm giải pháp") if pk is None else _("Sửa nhóm giải pháp")
     delete_url = reverse("plans:section_delete", args=[pk]) if pk else None
@@ -412,6 +456,10 @@ def task_edit(request, plan_pk=None, pk=None):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Đã lưu nhiệm vụ “%(title)s”.") % {"title": form.instance.title})
+        if "save_another" in request.POST:
+            # The next task most often belongs to the same section.
+            url = reverse("plans:task_create", args=[plan.pk])
+            return redirect(f"{url}?section={form.instance.section_id}" if form.instance.section_id else url)
         return redirect("plans:task_detail", pk=form.instance.pk)
     title = _("Thêm nhiệm vụ") if pk is None else _("Sửa nhiệm vụ")
     delete_url = reverse("plans:task_delete", args=[pk]) if pk else None
@@ -459,6 +507,8 @@ def rule_edit(request, plan_pk=None, pk=None):
     if request.method == "POST" and form.is_valid():
         services.save_reporting_rule(form.instance, form=form)
         messages.success(request, _("Đã lưu quy định báo cáo; hạn báo cáo các năm đã được cập nhật."))
+        if "save_another" in request.POST:
+            return redirect("plans:rule_create", plan_pk=plan.pk)
         return redirect(reverse("plans:plan_detail", args=[plan.pk]) + "#rules")
     title = _("Thêm quy định báo cáo") if pk is None else _("Sửa quy định báo cáo")
     return _edit_page(request, form, title, plan)

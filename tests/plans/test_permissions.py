@@ -134,7 +134,8 @@ def _url(name, params, objects):
 
 # --- What this app promises -----------------------------------------------------------------------
 
-LIST, VIEW, EDIT, POST_ONLY = "list", "view", "edit", "post_only"
+LIST, VIEW, EDIT, POST_ONLY, CREATE = "list", "view", "edit", "post_only", "create"
+CREATES = {"carol", "admin"}  # the focal office (for its own agency) and administrators start plans
 EXPECT = {
     "plans:my_tasks": LIST,
     "plans:plan_list": LIST,
@@ -155,6 +156,8 @@ EXPECT = {
     "plans:target_edit": EDIT,
     "plans:rule_create": EDIT,
     "plans:rule_edit": EDIT,
+    "plans:plan_create": CREATE,
+    "plans:section_paste": EDIT,
     "home": LIST,
 }
 
@@ -166,6 +169,8 @@ def expected_status(kind, who, side):
         return 302
     if kind == LIST:
         return {200, 302}
+    if kind == CREATE:
+        return 200 if who in CREATES else 403
     sees = who in (SEES_OURS if side == "ours" else SEES_THEIRS)
     if not sees:
         return 404
