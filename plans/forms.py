@@ -170,7 +170,9 @@ def _helper(another=False):
     helper = FormHelper()
     helper.add_input(Submit("save", _("Lưu")))
     if another:
-        helper.add_input(Submit("save_another", _("Lưu và thêm tiếp"), css_class="btn-outline-primary"))
+        another = Submit("save_another", _("Lưu và thêm tiếp"))
+        another.field_classes = "btn btn-outline-primary"
+        helper.add_input(another)
     return helper
 
 

@@ -11,7 +11,8 @@
     box.type = "search";
     box.className = "form-control form-control-sm mb-1";
     box.placeholder = select.dataset.filterPlaceholder || "Gõ để lọc…";
-    box.setAttribute("aria-label", "Lọc danh sách " + (select.labels && select.labels[0] ? select.labels[0].textContent.trim() : ""));
+    // Not the select's own label: "Đơn vị chủ trì" must still name the select alone.
+    box.setAttribute("aria-label", "Gõ để lọc danh sách bên dưới");
     select.parentNode.insertBefore(box, select);
     var options = Array.prototype.slice.call(select.options).map(function (o) { return [o, fold(o.text)]; });
     box.addEventListener("input", function () {
