@@ -1,7 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from pci_portal import uploads
 
 from .models import Result
 
@@ -28,12 +31,10 @@ class ResultImportForm(forms.Form):
         self.helper.add_input(Submit("preview", _("Xem trước"), css_class="btn-primary"))
 
     def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
-        if f.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
-        return f
+        # Size, a real .xlsx package (no zip bomb, no macro), a CSV with no NUL: pci_portal.uploads.
+        return uploads.check_upload(
+            self.cleaned_data["file"], allowed=["xlsx", "csv"], max_bytes=settings.IMPORT_MAX_BYTES
+        )
 
 
 class ResultForm(forms.ModelForm):

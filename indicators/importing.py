@@ -6,8 +6,6 @@ rank means "not published" (PCI 2023 published only the top 30) and is left empt
 entered by hand later. Parsing never writes; `save_results` writes everything or nothing.
 """
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -15,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from pci_portal.uploads import read_table_rows
 
 from .models import Index, Province, Result, SubIndex
 from .reference import names_2025
@@ -46,15 +46,20 @@ def parse_decimal(value):
     """A number written 73,02 or 73.02 (or a float from Excel); None when blank; ValueError when not a number."""
     if value is None:
         return None
+    if isinstance(value, bool):
+        raise ValueError(value)
     if isinstance(value, int | float):
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        value = str(value)  # an Excel NaN or infinity is refused below like the text "NaN"
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
     if text in ("", "-", "–"):
         return None
     if "," in text and "." not in text:
         text = text.replace(",", ".")
     try:
-        return Decimal(text).quantize(Decimal("0.01"))
+        number = Decimal(text)
+        if not number.is_finite():  # "NaN", "Infinity" parse as Decimals but compare with nothing
+            raise ValueError(value)
+        return number.quantize(Decimal("0.01"))
     except InvalidOperation:
         raise ValueError(value)
 
@@ -109,28 +114,11 @@ class ImportPreview:
 
 
 def read_table(uploaded):
-    """The cells of the first sheet of an .xlsx, or of a .csv (UTF-8, comma or semicolon separated)."""
-    name = (uploaded.name or "").lower()
-    data = uploaded.read()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+    """The cells of the first sheet of an .xlsx, or of a .csv (UTF-8, comma or semicolon separated).
 
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:
-            raise ValueError(_("Không đọc được tệp Excel. Hãy lưu lại dưới dạng .xlsx rồi thử lại."))
-        rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-        wb.close()
-        return rows
-    if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError(_("Tệp CSV phải được lưu với bảng mã UTF-8."))
-        # Semicolons when the numbers carry decimal commas (Excel in Vietnamese locales), else commas.
-        delimiter = ";" if ";" in text else ("\t" if "\t" in text else ",")
-        return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    raise ValueError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+    Rows, columns and cell lengths are bounded by pci_portal.uploads (ValueError with a Vietnamese message).
+    """
+    return read_table_rows(uploaded, max_rows=1000, max_columns=4 * COLUMN_COUNT, max_cell_chars=1000)
 
 
 class ProvinceMatcher:

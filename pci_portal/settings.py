@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reporting",
     "notifications",
     "dashboard",
+    "pci_portal.apps.PortalConfig",  # upload safety (pci_portal/uploads.py) set up at start
 ]
 
 MIDDLEWARE = [
@@ -145,6 +146,16 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 26_214_400
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# Upload safety (pci_portal/uploads.py): every uploaded file is checked there.
+EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)  # per update
+EVIDENCE_QUOTA_PER_TASK_BYTES = env.int("EVIDENCE_QUOTA_PER_TASK_BYTES", default=200 * 1024 * 1024)
+EVIDENCE_QUOTA_PER_USER_BYTES = env.int("EVIDENCE_QUOTA_PER_USER_BYTES", default=1024 * 1024 * 1024)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)  # results tables, plan documents
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+OOXML_MAX_MEMBERS = 5000  # parts inside a .docx/.xlsx
+OOXML_MAX_UNCOMPRESSED_BYTES = env.int("OOXML_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+UPLOAD_NAME_MAX_CHARS = 200  # longer file names are stored cut, extension kept
+UPLOAD_MAX_PART_HEADER_BYTES = 64 * 1024  # Django's 1 KB would refuse a long Vietnamese file name with a 400
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

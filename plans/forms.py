@@ -1,6 +1,3 @@
-import os
-
-import filetype
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -12,31 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person, Unit, User
 from indicators.models import Goal, Indicator, SubIndex, Target
+from pci_portal import uploads
 from reporting.models import ReportingRule
 
 from .models import Plan, Section, Task
 
-# Extension → the types the content may really be (checked on the bytes, not the name).
-ALLOWED_EVIDENCE = {
-    "pdf": {"pdf"},
-    "docx": {"docx", "zip"},
-    "doc": {"doc"},
-    "xlsx": {"xlsx", "zip"},
-    "xls": {"xls", "doc"},  # old Office files share one container (OLE2); filetype names the first match
-    "jpg": {"jpg"},
-    "jpeg": {"jpg"},
-    "png": {"png"},
-}
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "doc": "application/msword",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "xls": "application/vnd.ms-excel",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-}
+# What evidence may be; each file is checked on its content by pci_portal.uploads.
+ALLOWED_EVIDENCE = ["pdf", "docx", "doc", "xlsx", "xls", "jpg", "jpeg", "png"]
+ALLOWED_EVIDENCE_LABEL = _("PDF, Word (.docx, .doc), Excel (.xlsx, .xls), ảnh JPG, PNG")
 
 
 class DayMonthYearInput(forms.DateInput):
@@ -69,35 +49,12 @@ class EvidenceField(forms.FileField):
 
 
 def check_evidence_file(upload):
-    name = upload.name
-    ext = os.path.splitext(name)[1].lower().lstrip(".")
-    if ext not in ALLOWED_EVIDENCE:
-        raise forms.ValidationError(
-            _(
-                "Tệp “%(name)s” không được chấp nhận: chỉ nhận PDF, Word (.docx, .doc), Excel (.xlsx, .xls), "
-                "ảnh JPG, PNG."
-            ),
-            params={"name": name},
-        )
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise forms.ValidationError(
-            _("Tệp “%(name)s” quá lớn (%(size)s); dung lượng tối đa là %(max)s."),
-            params={
-                "name": name,
-                "size": filesizeformat(upload.size),
-                "max": filesizeformat(settings.EVIDENCE_MAX_BYTES),
-            },
-        )
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.extension not in ALLOWED_EVIDENCE[ext]:
-        raise forms.ValidationError(
-            _("Nội dung tệp “%(name)s” không phải là tệp .%(ext)s hợp lệ (có thể tệp đã bị đổi đuôi hoặc bị hỏng)."),
-            params={"name": name, "ext": ext},
-        )
-    upload.checked_content_type = CONTENT_TYPES[ext]
-    return upload
+    return uploads.check_upload(
+        upload,
+        allowed=ALLOWED_EVIDENCE,
+        max_bytes=settings.EVIDENCE_MAX_BYTES,
+        allowed_label=ALLOWED_EVIDENCE_LABEL,
+    )
 
 
 class TaskUpdateForm(forms.Form):
@@ -117,7 +74,8 @@ class TaskUpdateForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, task=None, cancellable=True, **kwargs):
+    def __init__(self, *args, task=None, cancellable=True, user=None, **kwargs):
+        self.task, self.user = task, user
         if task is not None and not kwargs.get("initial"):
             kwargs["initial"] = {"status": task.status, "progress": task.progress, "version": task.version}
         super().__init__(*args, **kwargs)
@@ -138,7 +96,41 @@ class TaskUpdateForm(forms.Form):
             self.add_error("progress", _("Nhiệm vụ hoàn thành thì tiến độ phải là 100%."))
         if status == Task.Status.NOT_STARTED and progress:
             self.add_error("status", _("Đã có tiến độ thì trạng thái không thể là “Chưa thực hiện”."))
+        files = data.get("files") or []
+        if files:
+            try:
+                self.check_quotas(files)
+            except forms.ValidationError as e:
+                self.add_error("files", e)
         return data
+
+    def check_quotas(self, files):
+        """Evidence per task and per person is bounded (settings EVIDENCE_MAX_FILES, EVIDENCE_QUOTA_*)."""
+        from django.db.models import Sum
+
+        from .models import Evidence
+
+        if len(files) > settings.EVIDENCE_MAX_FILES:
+            raise forms.ValidationError(
+                _("Mỗi lần cập nhật đính kèm tối đa %(n)d tệp."), params={"n": settings.EVIDENCE_MAX_FILES}
+            )
+        incoming = sum(f.size for f in files)
+        if self.task is not None and self.task.pk:
+            used = Evidence.objects.filter(update__task=self.task).aggregate(s=Sum("size"))["s"]
+            uploads.check_quota(
+                used,
+                incoming,
+                settings.EVIDENCE_QUOTA_PER_TASK_BYTES,
+                _("Nhiệm vụ đã có %(used)s tệp minh chứng; tổng dung lượng của một nhiệm vụ tối đa là %(max)s."),
+            )
+        if self.user is not None and self.user.pk:
+            used = Evidence.objects.filter(update__author=self.user).aggregate(s=Sum("size"))["s"]
+            uploads.check_quota(
+                used,
+                incoming,
+                settings.EVIDENCE_QUOTA_PER_USER_BYTES,
+                _("Bạn đã tải lên %(used)s tệp minh chứng; dung lượng tối đa của mỗi người là %(max)s."),
+            )
 
 
 class CommentForm(forms.Form):

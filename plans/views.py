@@ -163,7 +163,11 @@ def _form_error(request, task, **forms):
 def task_update(request, pk):
     task = access.get_task_for(request.user, pk, "update")
     form = TaskUpdateForm(
-        request.POST, request.FILES, task=task, cancellable=access.can_edit_plan(request.user, task.plan)
+        request.POST,
+        request.FILES,
+        task=task,
+        user=request.user,
+        cancellable=access.can_edit_plan(request.user, task.plan),
     )
     if not form.is_valid():
         return _form_error(request, task, update_form=form)

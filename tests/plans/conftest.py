@@ -1,11 +1,31 @@
 """Fixtures of the workspace tests: an outsider's plan and task, PDF bytes, a logged-in client per person."""
 
+import io
+
+import pypdf
 import pytest
+from PIL import Image
 
 from tests.factories import PlanFactory, SectionFactory, TaskFactory
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+
+def _blank_pdf():
+    """A real one-page PDF (uploads are opened with pypdf, so a bare header no longer passes)."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(595, 842)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _png():
+    buf = io.BytesIO()
+    Image.new("RGB", (2, 2), (200, 30, 30)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+PDF_BYTES = _blank_pdf()
+PNG_BYTES = _png()
 OTHER_TITLE = "Rà soát thủ tục hành chính tư pháp (nhiệm vụ riêng của Sở Tư pháp)"
 
 
