@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test install migrate demo lint format check-migrations bench clean screenshots
+.PHONY: run test install migrate demo lint format check-migrations bench clean screenshots prod-smoke
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -38,8 +38,14 @@ check-migrations: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The production path without Docker (DEBUG off, collectstatic, migrate, gunicorn, worker, beat, /healthz):
+# needs PostgreSQL (DATABASE_URL's server) and redis-server. See bin/prod-smoke.
+prod-smoke: install
+	env -u DEBUG $(PY) bin/prod-smoke
 
 format: install
 	$(BIN)/ruff format .

@@ -29,3 +29,17 @@ def send_reminders_task(self, on=None):
     if result.errors:
         raise RemindersFailed("; ".join(result.errors))
     return result.as_dict()
+
+
+@shared_task(name="notifications.mail_admins", ignore_result=True)
+def mail_admins_task(subject, message):
+    """A server error, e-mailed to ADMINS. A failure here is only logged (at WARNING, not as a task error),
+    so a broken mail server cannot make a loop of error e-mails about error e-mails."""
+    import logging
+
+    from django.core.mail import mail_admins
+
+    try:
+        mail_admins(subject, message, fail_silently=False)
+    except Exception as exc:  # noqa: BLE001
+        logging.getLogger(__name__).warning("could not e-mail ADMINS: %s: %s", type(exc).__name__, exc)

@@ -4,10 +4,12 @@ Development defaults need no server at all: SQLite under var/, a filesystem
 Celery broker under var/broker/, e-mails written to var/mail/.
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,10 +20,19 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
+# Keys that are public (this file, .env.example) sign nothing: a server started with one must not start at all.
+PUBLIC_SECRET_KEYS = {"", DEV_SECRET_KEY, "change-me-to-a-long-random-string"}
+SECRET_KEY = env("SECRET_KEY", default="").strip()
 if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-secret-key-do-not-use-in-production")
-else:
-    SECRET_KEY = env("SECRET_KEY")  # production must set it: no silent default
+    SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
+elif SECRET_KEY in PUBLIC_SECRET_KEYS:
+    raise ImproperlyConfigured(
+        "SECRET_KEY chưa được đặt hoặc còn là giá trị mẫu: cổng không khởi động với DEBUG=0. "
+        "Tạo một khóa riêng (python -c 'import secrets; print(secrets.token_urlsafe(50))') "
+        "và đặt vào biến môi trường SECRET_KEY hoặc tệp .env. / "
+        "SECRET_KEY is empty or the example value: refusing to start with DEBUG off."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -51,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pci_portal.health.HealthCheckMiddleware",  # /healthz, before host validation and the HTTPS redirect
     "dashboard.middleware.QueryCountMiddleware",  # X-Query-Count for bench/pages.py, only when QUERY_COUNT_HEADER
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -210,11 +222,21 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 EMAIL_USE_LOCALTIME = True  # Date: headers in +0700, as the recipients read them
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cổng PCI <no-reply@pci.local>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[Cổng PCI] "
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Who receives server errors (500s, failed background jobs) by e-mail: "Tên <a@b.vn>, c@d.vn". Empty: nobody.
+ADMINS = getaddresses(env.list("ADMINS", default=[]))
 
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS. Secure by default when DEBUG is off; each switch can be turned off for a set-up that needs it
+# (for example SECURE_SSL_REDIRECT=0 when the load balancer already redirects). The load balancer must set
+# X-Forwarded-Proto and strip it from what clients send.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
@@ -222,7 +244,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Errors reach ADMINS through the mail queue (never an SMTP call inside the failing request);
+        # this replaces Django's own mail_admins handler on the "django" logger.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "celery.app.trace": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
+}
+LOGGING["handlers"]["mail_admins"] = {
+    "level": "ERROR",
+    "filters": ["require_debug_false"],
+    "class": "pci_portal.errors.QueuedAdminEmailHandler",
 }
 
 PORTAL_NAME = _("Cổng theo dõi nâng cao chỉ số PCI")

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.views import calendar_feed
 
+handler500 = "pci_portal.errors.server_error"
+
 admin.site.site_header = _("Cổng PCI – Quản trị")
 admin.site.site_title = _("Cổng PCI")
 admin.site.index_title = _("Quản trị hệ thống")

@@ -1,9 +1,11 @@
 """Logging in through the real form in Chromium."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.conftest import login
+from tests.html import parse, text
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -27,6 +29,10 @@ def test_portal_is_vietnamese_even_for_an_english_browser(client):
 
 
 @pytest.mark.django_db
-def test_language_switch_turns_the_portal_english(client):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
-    assert 'lang="en"' in client.get("/login/").content.decode()
+def test_language_switch_turns_the_login_page_english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    page = parse(client.get(reverse("login")))
+    assert page.get("lang") == "en"
+    assert text(page.xpath("//h1")[0]) == "Log in"
+    assert text(page.xpath('//button[@type="submit"]')[0]) == "Log in"
+    assert "Đăng nhập" not in text(page)

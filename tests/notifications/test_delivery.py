@@ -92,11 +92,6 @@ def test_celery_task_gives_up_with_the_error_after_its_retries(report_rule, peop
     assert ReminderLog.objects.failed().count() == 2  # visible in the admin, sent by a later run
 
 
-def test_task_options_retry_with_backoff():
-    assert send_reminders_task.retry_backoff and send_reminders_task.max_retries >= 3
-    assert RemindersFailed in send_reminders_task.autoretry_for
-
-
 def test_a_reminder_claimed_by_a_run_that_died_is_not_sent_again(report_rule, people):
     # A worker that died after claiming may already have sent: only an administrator re-sends it.
     deadline = report_rule.deadline_for(2024)

@@ -11,6 +11,7 @@ from notifications.reminders import send_reminders
 from plans.models import Task
 from reporting.models import Submission
 from tests.factories import ReportingRuleFactory, SubmissionFactory, UserFactory
+from tests.html import parse, text
 
 from .conftest import at
 
@@ -244,11 +245,19 @@ def test_a_plan_policy_overrides_the_default(report_rule, plan, people):
     assert mail.outbox == []
 
 
-def test_english_speaker_gets_the_digest_in_english_layout_with_the_same_dates(report_rule, people):
+def test_english_speaker_gets_the_digest_in_english_with_the_same_dates(report_rule, people):
     people["bob"].language = "en"
     people["bob"].save()
     run(2024, 11, 8)
-    assert "15/11/2024" in inbox()["bob@example.vn"].body
+    message = inbox()["bob@example.vn"]
+    assert message.subject == "[PCI Portal] Reminder: 1 report due soon"
+    assert message.body.startswith("Dear Trần Văn Bình,")
+    assert "Deadline: 15/11/2024 (7 day(s) left)" in message.body
+    assert "Kính gửi" not in message.body and "Hạn:" not in message.body
+    page = parse(html(message))
+    assert page.get("lang") == "en"
+    assert "Dear Trần Văn Bình," in text(page) and "Deadline: 15/11/2024 (7 day(s) left)" in text(page)
+    assert inbox()["frank@example.vn"].body.startswith("Kính gửi Phạm Văn Phúc,")  # the others stay Vietnamese
 
 
 def test_focal_office_is_reminded_of_its_report_to_the_province(plan, org, people):

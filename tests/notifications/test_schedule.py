@@ -1,9 +1,13 @@
 """The daily run is scheduled in the database (django-celery-beat), editable in the admin."""
 
 import pytest
+import time_machine
+from celery import beat
 from django_celery_beat.models import PeriodicTask
 
 from pci_portal.celery import app
+
+from .conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +27,16 @@ def test_the_scheduled_task_name_is_a_registered_celery_task():
     assert "notifications.send_reminders" in app.tasks
 
 
-def test_beat_uses_the_database_scheduler(settings):
-    assert settings.CELERY_BEAT_SCHEDULER == "django_celery_beat.schedulers:DatabaseScheduler"
+def test_beat_reads_its_schedule_from_the_database_so_an_edit_in_the_admin_takes_effect():
+    periodic = PeriodicTask.objects.get(name="Gửi nhắc việc hằng ngày")
+    periodic.crontab.hour = "6"
+    periodic.crontab.save()
+    scheduler = beat.Service(app, scheduler_cls=app.conf.beat_scheduler).get_scheduler(lazy=True)
+    # The scheduler loads only the crontab entries due within two hours of now.
+    with time_machine.travel(at(2024, 11, 8, 5, 45), tick=False):
+        entry = scheduler.all_as_schedule()["Gửi nhắc việc hằng ngày"]
+    assert entry.task == "notifications.send_reminders"
+    assert entry.schedule.hour == {6} and entry.schedule.minute == {30}
 
 
 def test_periodic_tasks_are_editable_in_the_admin(admin_client):

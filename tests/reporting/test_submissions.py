@@ -4,9 +4,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from accounts.models import Unit
 from notifications.models import Notification
 from plans.models import Task
-from reporting.models import Submission
+from reporting.models import ReportingRule, Submission
+from tests.html import parse
+from tests.html import text as html_text
 
 from .conftest import at
 
@@ -111,6 +114,9 @@ def test_invalid_progress_keeps_what_was_typed_with_a_vietnamese_message(bob_cli
 def test_return_with_reason_emails_the_unit_head_then_resubmit_and_accept(
     client, deadline, unit_tasks, org, heads, people, smtp_server, django_capture_on_commit_callbacks
 ):
+    unit_name = 'Phòng "Quản lý" thương mại & <xúc tiến>'  # what the e-mail must show as typed
+    Unit.objects.filter(pk=org["qltm"].pk).update(name=unit_name)
+    ReportingRule.objects.filter(pk=deadline.rule_id).update(title="Báo cáo 6 tháng & năm")
     client.force_login(heads["bob"])
     with time_machine.travel(at(2025, 11, 10), tick=False):
         client.get(url(deadline, org["qltm"]))
@@ -129,12 +135,13 @@ def test_return_with_reason_emails_the_unit_head_then_resubmit_and_accept(
 
     [mail] = [m for m in smtp_server.messages if m["to"] == ["bob@example.vn"]]
     message = mail["message"]
-    assert "Báo cáo bị trả lại" in message["subject"]
+    assert message["subject"].strip() == "Báo cáo bị trả lại: Báo cáo 6 tháng & năm"
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
+    assert unit_name in text
+    assert unit_name in html_text(parse(html))
     for part in (text, html):
         assert "Đề nghị bổ sung số liệu hội chợ năm 2025." in part
-        assert "Phòng Quản lý thương mại" in part
         assert f"/reports/deadlines/{deadline.pk}/units/{org['qltm'].pk}/" in part
     assert Notification.objects.get(user=heads["bob"], title__startswith="Báo cáo bị trả lại").body == (
         "Đề nghị bổ sung số liệu hội chợ năm 2025."
