@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Target
 from reporting.models import ReportingRule
 
-from .models import Document, Evidence, Plan, Section, Task, TaskUpdate
+from .models import Document, Evidence, Plan, PlanImport, Section, Task, TaskUpdate
 
 
 @admin.register(Document)
@@ -112,3 +112,11 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_display = ["original_name", "update", "content_type", "size", "uploaded_at"]
     search_fields = ["original_name"]
     readonly_fields = ["update", "file", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "status", "progress", "created_by", "created_at", "plan"]
+    list_filter = ["status"]
+    search_fields = ["original_name"]
+    readonly_fields = ["file", "original_name", "content_type", "size", "sha256", "draft", "plan", "created_by"]

@@ -478,3 +478,25 @@ class PasteTasksForm(forms.Form):
         if data.get("timeframe") == Task.Timeframe.ONCE and not data.get("due_date"):
             self.add_error("due_date", _("Nhiệm vụ thực hiện một lần cần có hạn hoàn thành."))
         return data
+
+
+class PlanImportForm(forms.Form):
+    """The plan's own document, or its Excel appendix of tasks."""
+
+    ALLOWED = ["docx", "pdf", "txt", "xlsx", "doc"]
+
+    file = forms.FileField(
+        label=_("Văn bản kế hoạch"),
+        help_text=_("Word (.docx), PDF có lớp văn bản, .txt, hoặc phụ lục nhiệm vụ Excel (.xlsx)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt,.xlsx,.doc"}),
+    )
+
+    def clean_file(self):
+        from pci_portal.uploads import check_upload
+
+        return check_upload(
+            self.cleaned_data["file"],
+            allowed=self.ALLOWED,
+            max_bytes=settings.IMPORT_MAX_BYTES,
+            allowed_label=".docx, .pdf, .txt, .xlsx",
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/import/", import_views.import_start, name="import_start"),
+    path("imports/<int:pk>/", import_views.import_review, name="import_review"),
+    path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/update/", import_views.import_update, name="import_update"),
+    path("imports/<int:pk>/discard/", import_views.import_discard, name="import_discard"),
+    path("plans/<int:pk>/source/", import_views.plan_source, name="plan_source"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:plan_pk>/sections/new/", views.section_edit, name="section_create"),

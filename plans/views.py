@@ -348,6 +348,7 @@ def plan_detail(request, pk):
             "stats": stats,
             "rules": plan.reporting_rules.select_related("to_unit").prefetch_related("deadlines"),
             "can_edit": access.can_edit_plan(user, plan),
+            "source": plan.imports.filter(status="saved").order_by("-created_at").first(),
             "today": today,
         },
     )

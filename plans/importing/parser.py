@@ -117,11 +117,6 @@ class Parser:
         end = self.tail()
         body_start = self.title_and_preamble(start, end)
         parts = self.split_parts(body_start, end)
-        if not parts and not self.draft.title:
-            raise ImportRefused(
-                "Không nhận ra cấu trúc kế hoạch (tiêu đề “KẾ HOẠCH”, các mục I., II., 1., a), gạch đầu dòng): "
-                "hãy kiểm tra tệp, hoặc tạo kế hoạch bằng tay."
-            )
         self.find_issuer()
         self.find_period()
         self.citations()
@@ -139,6 +134,11 @@ class Parser:
             ):
                 self.task_part(numeral, heading, first, last)
         self.finish()
+        if not parts and not self.draft.all_tasks() and not self.draft.targets:
+            raise ImportRefused(
+                "Không nhận ra cấu trúc kế hoạch (tiêu đề “KẾ HOẠCH”, các mục I., II., 1., a), gạch đầu dòng): "
+                "hãy kiểm tra tệp, hoặc tạo kế hoạch bằng tay."
+            )
         return self.draft
 
     # --- header ----------------------------------------------------------------------------------

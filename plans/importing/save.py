@@ -51,9 +51,10 @@ def _kind_for(name):
 
 
 class DraftSaver:
-    def __init__(self, draft, *, create_units=False, unit_map=None, focal_unit=None, by=None):
+    def __init__(self, draft, *, create_units=False, unit_map=None, focal_unit=None, by=None, create_names=()):
         self.draft = draft if isinstance(draft, Draft) else Draft.from_dict(draft)
         self.create_units = create_units
+        self.create_names = {fold(n) for n in create_names}
         self.unit_map = {fold(k): v for k, v in (unit_map or {}).items() if v}
         self.focal_code = focal_unit
         self.by = by
@@ -81,7 +82,7 @@ class DraftSaver:
             return self._unit(code)
         if not ref.text:
             return None
-        if not self.create_units:
+        if not self.create_units and fold(ref.text) not in self.create_names:
             self.missing.append(ref.text)
             return None
         return self._create_unit(ref.text, parent or self.issuer)
@@ -144,6 +145,7 @@ class DraftSaver:
 
         d = self.draft
         self.missing = []
+        self.issuer = None
         self.issuer = self._issuer()
         # Resolve every unit first, so a missing one stops the save before anything is written.
         for ref in d.unit_refs():
@@ -353,10 +355,13 @@ class DraftSaver:
             save_reporting_rule(rule)
 
 
-def save_draft(draft, *, key=None, create_units=False, unit_map=None, focal_unit=None, by=None):
+def save_draft(draft, *, key=None, create_units=False, unit_map=None, focal_unit=None, by=None, create_names=()):
     """Write the plan a draft describes (units, people, cited plans and documents as needed); returns the plan.
 
     Raises UnmatchedUnits (nothing written) when a unit matches nothing and neither `unit_map` nor
     `create_units` says what to do with it.
     """
-    return DraftSaver(draft, create_units=create_units, unit_map=unit_map, focal_unit=focal_unit, by=by).save(key=key)
+    saver = DraftSaver(
+        draft, create_units=create_units, unit_map=unit_map, focal_unit=focal_unit, by=by, create_names=create_names
+    )
+    return saver.save(key=key)
