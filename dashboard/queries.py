@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Unit, User
 from indicators.models import Result, SubIndex, Target, weighted_total
 from plans.models import Plan, Task, TaskUpdate
+from reporting.access import deadline_path_for
 from reporting.models import Deadline, Submission
 
 STATUS_COLORS = {
@@ -282,21 +283,30 @@ def overdue_by(tasks, today, group_by_agency):
     return by_unit, by_leader
 
 
+def _only_in_scope(scope, rows):
+    """A drill-down is offered for the units inside the reader's scope only: the others lose their id."""
+    if scope is None:
+        return
+    inside = set(
+        Unit.objects.filter(pk__in={r["id"] for r in rows if r["id"]}, path__startswith=scope.path).values_list(
+            "pk", flat=True
+        )
+    )
+    for r in rows:
+        if r["id"] not in inside:
+            r["id"] = None
+
+
 def report_compliance(plans, year, today, unit=None, limit=20):
     """Per deadline of the year: who reported on time, late, who is missing (or not yet due)."""
     deadlines = list(
         Deadline.objects.filter(rule__plan__in=plans, year=year)
-        .select_related("rule", "rule__plan")
-        .prefetch_related("rule__from_units")
+        .select_related("rule__plan__focal_unit", "rule__plan__issuer", "rule__to_unit")
+        .prefetch_related("units")
         .order_by("due_date", "id")[:limit]
     )
     if not deadlines:
         return []
-    parents = {d.rule.from_children_of_id for d in deadlines if d.rule.from_children_of_id}
-    children = {}
-    if parents:
-        for u in Unit.objects.filter(parent_id__in=parents).exclude(kind__in=[Unit.Kind.GROUP, Unit.Kind.ENTERPRISE]):
-            children.setdefault(u.parent_id, []).append(u)
     submissions = {
         (s.deadline_id, s.unit_id): s
         for s in Submission.objects.filter(deadline__in=deadlines).only(
@@ -306,10 +316,7 @@ def report_compliance(plans, year, today, unit=None, limit=20):
     done = {Submission.Status.SUBMITTED, Submission.Status.ACCEPTED}
     out = []
     for d in deadlines:
-        units = {u.pk: u for u in d.rule.from_units.all()}
-        for u in children.get(d.rule.from_children_of_id, []):
-            units.setdefault(u.pk, u)
-        units.pop(d.rule.to_unit_id, None)
+        units = {u.pk: u for u in d.units.all()}
         if unit is not None:
             units = {k: u for k, u in units.items() if u.path.startswith(unit.path)}
         entry = {"deadline": d, "on_time": [], "late": [], "missing": [], "not_due": []}
@@ -395,8 +402,11 @@ def build_dashboard(user, filters, today=None, now=None):
     tasks = filtered_tasks(user, plan=plan, unit=unit)
     status_rows = task_status_by_unit(tasks, group_by_agency)
     overdue_units, overdue_leaders = overdue_by(tasks, today, group_by_agency)
+    _only_in_scope(scope, status_rows + overdue_units)
     update_count, updates = recent_updates(tasks, now)
     compliance = report_compliance([plan.pk] if plan else plan_ids, filters.year, today, unit=unit)
+    for c in compliance:
+        c["url"] = deadline_path_for(user, c["deadline"])
 
     province = next((t["target"].province for t in target_table), None)
     if province is None and scope is not None:
@@ -426,6 +436,7 @@ def build_dashboard(user, filters, today=None, now=None):
         "compliance": {
             "labels": [f"{c['deadline'].due_date:%d/%m} · {c['deadline'].rule.title}" for c in compliance],
             "ids": [c["deadline"].pk for c in compliance],
+            "urls": [c["url"] for c in compliance],
             "on_time": [len(c["on_time"]) for c in compliance],
             "late": [len(c["late"]) for c in compliance],
             "missing": [len(c["missing"]) for c in compliance],

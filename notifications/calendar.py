@@ -9,6 +9,7 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
 from plans.models import Task
+from reporting.access import deadline_path_for
 from reporting.models import Deadline
 
 from .reminders import day_off_note
@@ -19,9 +20,7 @@ def deadlines_for(user, since):
     if user.unit_id is None:
         return Deadline.objects.none()
     unit = user.unit
-    reports = Q(rule__from_units=unit) | Q(rule__to_unit=unit)
-    if unit.parent_id and unit.kind not in ("group", "enterprise"):
-        reports |= Q(rule__from_children_of_id=unit.parent_id)
+    reports = Q(pk__in=Deadline.objects.owed_by(unit).values("pk")) | Q(rule__to_unit=unit)
     return (
         Deadline.objects.filter(reports, rule__plan__tracked=True, due_date__gte=since)
         .select_related("rule__plan")
@@ -80,7 +79,7 @@ def build_calendar(user, today=None):
                 f"deadline-{deadline.pk}@{host}",
                 deadline.due_date,
                 f"Hạn nộp báo cáo: {deadline.rule.title}",
-                f"{settings.SITE_URL}/reports/deadlines/{deadline.pk}/",
+                settings.SITE_URL + deadline_path_for(user, deadline),
                 "\n".join(notes),
                 stamp,
             )

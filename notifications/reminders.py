@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from plans.models import Plan, Task
+from reporting.access import deadline_path_for
 from reporting.models import Deadline
 
 from .emails import build_email
@@ -151,7 +152,12 @@ def _users_by_unit(unit_ids):
     The focal office's own people count as its officials: the office owes the consolidated report.
     """
     heads, officials = defaultdict(list), defaultdict(list)
-    users = User.objects.filter(unit_id__in=unit_ids, is_active=True).exclude(email="").order_by("username")
+    users = (
+        User.objects.filter(unit_id__in=unit_ids, is_active=True)
+        .exclude(email="")
+        .select_related("unit__agency")
+        .order_by("username")
+    )
     for user in users:
         if user.role == User.Role.UNIT_HEAD:
             heads[user.unit_id].append(user)
@@ -162,7 +168,11 @@ def _users_by_unit(unit_ids):
 
 def _agency_leaders(agency_ids):
     leaders = defaultdict(list)
-    users = User.objects.filter(unit_id__in=agency_ids, role=User.Role.LEADER, is_active=True).exclude(email="")
+    users = (
+        User.objects.filter(unit_id__in=agency_ids, role=User.Role.LEADER, is_active=True)
+        .exclude(email="")
+        .select_related("unit__agency")
+    )
     for user in users.order_by("username"):
         leaders[user.unit_id].append(user)
     return leaders
@@ -171,7 +181,9 @@ def _agency_leaders(agency_ids):
 def report_reminders(on, default, by_plan):
     """Reminders of report deadlines: the heads (else officials) of units that still owe the report."""
     reminders = []
-    deadlines = Deadline.objects.filter(rule__plan__tracked=True).select_related("rule__plan", "rule__to_unit")
+    deadlines = Deadline.objects.filter(rule__plan__tracked=True).select_related(
+        "rule__plan__focal_unit", "rule__plan__issuer", "rule__to_unit"
+    )
     owing_by_deadline = {}
     for deadline in deadlines:
         policy = by_plan.get(deadline.rule.plan_id, default)
@@ -193,13 +205,14 @@ def report_reminders(on, default, by_plan):
             "title": deadline.rule.title,
             "plan": deadline.rule.plan.display_number,
             "due_date": deadline.due_date,
-            "path": f"/reports/deadlines/{deadline.pk}/",
             "on": on,
         }
         if step:
             for unit in owing:
                 for user in heads.get(unit.pk) or officials.get(unit.pk) or []:
-                    reminders.append(Reminder(step=step, recipient=user, detail=unit_note % {"unit": unit}, **common))
+                    path = deadline_path_for(user, deadline)
+                    detail = unit_note % {"unit": unit}
+                    reminders.append(Reminder(step=step, recipient=user, detail=detail, path=path, **common))
         if escalate:
             by_agency = defaultdict(list)
             for unit in owing:
@@ -207,7 +220,8 @@ def report_reminders(on, default, by_plan):
             for agency_id, units in by_agency.items():
                 detail = _("Đơn vị chưa nộp: %(units)s") % {"units": ", ".join(str(u) for u in units)}
                 for leader in leaders.get(agency_id, []):
-                    reminders.append(Reminder(step="escalate", recipient=leader, detail=detail, **common))
+                    path = deadline_path_for(leader, deadline)
+                    reminders.append(Reminder(step="escalate", recipient=leader, detail=detail, path=path, **common))
     return reminders
 
 

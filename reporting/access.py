@@ -12,6 +12,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from accounts.models import Unit, User
 from plans.access import can_edit_plan
@@ -55,8 +56,42 @@ def can_fill_submission(user, deadline, unit):
     return user.role == User.Role.UNIT_HEAD and belongs_to(user, unit)
 
 
+def can_track_deadline(user, deadline):
+    """Read the tracker: the focal office that manages the deadline, or leadership over the plan's issuer or
+    over one of the units that owe the report (read-only for them)."""
+    if can_manage_deadline(user, deadline):
+        return True
+    if user.role != User.Role.LEADER or user.reading_scope is None:
+        return False
+    scope = user.reading_scope
+    return leads_over(user, deadline.rule.plan.issuer) or deadline.units.filter(path__startswith=scope.path).exists()
+
+
+def deadline_path_for(user, deadline):
+    """The page of `deadline` that opens for `user`: the one answer every reminder, notification, calendar event
+    and dashboard link asks.
+
+    The focal office that manages it → its tracker; a unit head or official whose unit owes the report → the
+    unit's report form; leadership → the read-only tracker; anyone else → their list of reports.
+    """
+    if can_manage_deadline(user, deadline):
+        return reverse("reporting:tracker", args=[deadline.pk])
+    unit = user.unit
+    if unit is not None and user.role != User.Role.LEADER:
+        own = deadline.units.filter(path__startswith=unit.path, agency_id=unit.agency_id).order_by("path")
+        owing = own.filter(pk=unit.pk).first() or own.first()
+        if owing is not None:
+            return reverse("reporting:submission", args=[deadline.pk, owing.pk])
+    if can_track_deadline(user, deadline):
+        return reverse("reporting:tracker", args=[deadline.pk])
+    if unit is not None and deadline.owes(unit):
+        return reverse("reporting:submission", args=[deadline.pk, unit.pk])
+    return reverse("reporting:my_reports")
+
+
 def get_deadline_for(user, pk, action="view"):
-    """The deadline if its plan is visible (else 404); for action="manage", managed by the user (else 403)."""
+    """The deadline if its plan is visible (else 404); for action="track", its tracker readable by the user,
+    for action="manage", managed by the user (else 403)."""
     try:
         deadline = (
             deadlines_visible_to(user)
@@ -67,6 +102,8 @@ def get_deadline_for(user, pk, action="view"):
         raise Http404("Không tìm thấy hạn báo cáo.")
     if action == "manage" and not can_manage_deadline(user, deadline):
         raise PermissionDenied("Chỉ đơn vị đầu mối theo dõi được các báo cáo của hạn này.")
+    if action == "track" and not can_track_deadline(user, deadline):
+        raise PermissionDenied("Chỉ đơn vị đầu mối và lãnh đạo xem được bảng theo dõi báo cáo của hạn này.")
     return deadline
 
 
@@ -74,7 +111,7 @@ def get_unit_report_for(user, deadline_pk, unit_pk, action="view"):
     """(deadline, unit) of a unit's report: 404 unless visible to the user, 403 for action="fill" if not allowed."""
     deadline = get_deadline_for(user, deadline_pk)
     try:
-        unit = deadline.rule.reporting_units().get(pk=unit_pk)
+        unit = deadline.owing_units().get(pk=unit_pk)
     except (Unit.DoesNotExist, ValueError):
         raise Http404("Đơn vị này không phải báo cáo theo hạn này.")
     if not can_view_submission(user, deadline, unit):

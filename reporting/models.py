@@ -131,7 +131,8 @@ class ReportingRule(models.Model):
         return units.exclude(pk=self.to_unit_id).distinct().order_by("path")
 
     def sync_deadlines(self, on=None):
-        """After the plan's rule changes, move the deadlines still to come that no unit has reported on yet."""
+        """After the plan's rule changes, move the deadlines still to come that no unit has reported on yet,
+        and let every deadline still to come follow the rule's reporting units."""
         on = on or timezone.localdate()
         done = [Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]
         for deadline in self.deadlines.filter(due_date__gte=on).exclude(submissions__status__in=done):
@@ -139,19 +140,31 @@ class ReportingRule(models.Model):
             due = self.due_date(deadline.year)
             if (deadline.due_date, deadline.period_start, deadline.period_end) != (due, start, end):
                 Deadline.objects.filter(pk=deadline.pk).update(due_date=due, period_start=start, period_end=end)
+        for deadline in self.deadlines.filter(due_date__gte=on):
+            deadline.fix_units()
 
-    def deadline_for(self, year):
-        """The dated deadline of `year` (created once, then found)."""
+    def deadline_for(self, year, on=None):
+        """The dated deadline of `year` (created once, then found).
+
+        Its owing units are fixed when it is created; until its reporting period opens they follow the
+        rule (a unit created meanwhile owes it), from then on they stay as they are.
+        """
         start, end = self.period_for(year)
-        deadline, _created = Deadline.objects.get_or_create(
+        deadline, created = Deadline.objects.get_or_create(
             rule=self,
             year=year,
             defaults={"due_date": self.due_date(year), "period_start": start, "period_end": end},
         )
+        if created or not deadline.has_opened(on):
+            deadline.fix_units()
         return deadline
 
 
 class DeadlineQuerySet(models.QuerySet):
+    def owed_by(self, unit):
+        """The deadlines `unit` owes a report on (the one home of "who owes a report", with units_still_owing)."""
+        return self.filter(units=unit)
+
     def upcoming(self, on=None):
         return self.filter(due_date__gte=on or timezone.localdate())
 
@@ -175,6 +188,10 @@ class Deadline(models.Model):
     )
     report_date = models.DateField(_("ngày báo cáo tổng hợp"), null=True, blank=True)
     recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
+    # Who owes this report, fixed when the deadline opens: a unit created later owes nothing here.
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("đơn vị phải báo cáo"), blank=True, related_name="owed_deadlines"
+    )
 
     objects = DeadlineQuerySet.as_manager()
 
@@ -191,26 +208,48 @@ class Deadline(models.Model):
     def plan(self):
         return self.rule.plan
 
+    def has_opened(self, on=None):
+        """The reporting period has begun: from then on the units that owe the report are fixed."""
+        return self.period_start <= (on or timezone.localdate())
+
+    def fix_units(self):
+        """Owing units := the rule's reporting units, keeping any unit that already has a report here."""
+        wanted = set(self.rule.reporting_units().values_list("pk", flat=True))
+        wanted |= set(self.submissions.values_list("unit_id", flat=True))
+        current = set(self.units.values_list("pk", flat=True))
+        if wanted - current:
+            self.units.add(*(wanted - current))
+        if current - wanted:
+            self.units.remove(*(current - wanted))
+
+    def owing_units(self):
+        """Every unit that owes this report (whether it has reported or not), in tree order."""
+        return self.units.order_by("path")
+
     def units_still_owing(self):
-        """Reporting units that have not submitted (a returned report is owed again)."""
+        """Owing units that have not submitted (a returned report is owed again)."""
         done = self.submissions.filter(status__in=[Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]).values(
             "unit_id"
         )
-        return self.rule.reporting_units().exclude(pk__in=done)
+        return self.owing_units().exclude(pk__in=done)
 
     def is_past(self, on=None):
         return self.due_date < (on or timezone.localdate())
 
+    def is_overdue_for(self, submission, on=None):
+        """The unit has not sent its report and the due date has passed ("Quá hạn")."""
+        return self.is_past(on) and (submission is None or submission.is_editable)
+
     def unit_statuses(self):
-        """(unit, submission or None) for every reporting unit, in two queries whatever the number of units."""
-        units = list(self.rule.reporting_units())
+        """(unit, submission or None) for every owing unit, in two queries whatever the number of units."""
+        units = list(self.owing_units())
         submissions = {
             s.unit_id: s for s in self.submissions.filter(unit__in=[u.pk for u in units]).select_related("submitted_by")
         }
         return [(unit, submissions.get(unit.pk)) for unit in units]
 
     def owes(self, unit):
-        return self.rule.reporting_units().filter(pk=unit.pk).exists()
+        return self.units.filter(pk=unit.pk).exists()
 
 
 class Submission(models.Model):
@@ -280,22 +319,27 @@ class Submission(models.Model):
     def can_be_returned(self):
         return self.status in (self.Status.SUBMITTED, self.Status.ACCEPTED)
 
-    def tracker_state(self):
-        return tracker_state(self)
+    def tracker_state(self, on=None):
+        return tracker_state(self, self.deadline, on)
 
 
 class TrackerState(models.TextChoices):
     """What the focal office's tracker shows for a unit."""
 
     NOT_SUBMITTED = "not_submitted", _("Chưa gửi")
+    OVERDUE = "overdue", _("Quá hạn")
     ON_TIME = "on_time", _("Đúng hạn")
     LATE = "late", _("Trễ hạn")
     RETURNED = "returned", _("Bị trả lại")
     ACCEPTED = "accepted", _("Đã tiếp nhận")
 
 
-def tracker_state(submission):
+def tracker_state(submission, deadline=None, on=None):
+    """Where a unit's report stands; not sent after the due date of `deadline` reads "Quá hạn"."""
     if submission is None or submission.status == Submission.Status.DRAFT:
+        deadline = deadline or (submission.deadline if submission is not None else None)
+        if deadline is not None and deadline.is_past(on):
+            return TrackerState.OVERDUE
         return TrackerState.NOT_SUBMITTED
     if submission.status == Submission.Status.RETURNED:
         return TrackerState.RETURNED

@@ -229,7 +229,7 @@ def build_consolidated_context(deadline, on=None):
     rule = deadline.rule
     plan = rule.plan
     issuer = plan.issuer
-    units = list(rule.reporting_units())
+    units = list(deadline.owing_units())
     submissions = {
         s.unit_id: s
         # Through the related manager, so each submission knows its deadline without a query.

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import Unit, User
+from accounts.models import User
 
 from . import services
 from .access import (
@@ -35,16 +35,10 @@ def my_reports(request):
     visible = deadlines_visible_to(user).filter(year__gte=today.year - 1).select_related("rule__plan", "rule__to_unit")
     owed = []
     unit = user.unit
-    if unit is not None and unit.kind not in (Unit.Kind.GROUP, Unit.Kind.ENTERPRISE):
-        owed_qs = (
-            visible.filter(Q(rule__from_units=unit) | Q(rule__from_children_of_id=unit.parent_id or -1))
-            .exclude(rule__to_unit=unit)
-            .distinct()
-            .order_by("due_date", "id")
-        )
-        owed = list(owed_qs)
+    if unit is not None:
+        owed = list(visible.owed_by(unit).order_by("due_date", "id"))
         submissions = {s.deadline_id: s for s in Submission.objects.filter(unit=unit, deadline__in=owed)}
-        owed = [(d, submissions.get(d.pk), tracker_state(submissions.get(d.pk))) for d in owed]
+        owed = [(d, submissions.get(d.pk), tracker_state(submissions.get(d.pk), d, today)) for d in owed]
     tracked = []
     if user.role == User.Role.FOCAL and unit is not None or user.is_admin_role:
         qs = visible
@@ -73,9 +67,14 @@ def my_reports(request):
 
 @login_required
 def tracker(request, pk):
-    """The focal office's view of one deadline: every reporting unit and where its report stands."""
-    deadline = get_deadline_for(request.user, pk, "manage")
-    rows = [(unit, sub, tracker_state(sub)) for unit, sub in deadline.unit_statuses()]
+    """The focal office's view of one deadline: every reporting unit and where its report stands.
+
+    Leadership reads it too, without the focal office's actions.
+    """
+    deadline = get_deadline_for(request.user, pk, "track")
+    manages = can_manage_deadline(request.user, deadline)
+    today = timezone.localdate()
+    rows = [(unit, sub, tracker_state(sub, deadline, today)) for unit, sub in deadline.unit_statuses()]
     counts = {state: 0 for state in TrackerState}
     for _unit, _sub, state in rows:
         counts[state] += 1
@@ -95,7 +94,8 @@ def tracker(request, pk):
             "return_form": ReturnForm(),
             "settings_form": DeadlineReportForm(instance=deadline),
             "render_form": RenderForm(),
-            "today": timezone.localdate(),
+            "today": today,
+            "manages": manages,
         },
     )
 
@@ -158,7 +158,7 @@ def submission(request, pk, unit_pk):
             "plan": deadline.rule.plan,
             "unit": unit,
             "submission": sub,
-            "state": tracker_state(sub),
+            "state": tracker_state(sub, deadline),
             "rows": rows,
             "form": form,
             "formset": formset,

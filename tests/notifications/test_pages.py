@@ -168,7 +168,9 @@ def test_calendar_feed_holds_report_deadlines_and_task_due_dates(client, feed, r
     assert str(event["SUMMARY"]) == "Hạn nộp báo cáo: Báo cáo kết quả thực hiện Kế hoạch"
     assert event.decoded("DTSTART") == datetime.date(2025, 11, 15)
     assert b"DTSTART;VALUE=DATE:20251115" in body
-    assert str(event["URL"]) == f"http://127.0.0.1:8000/reports/deadlines/{deadline.pk}/"
+    # Bob is the head of a unit that owes the report: the event opens his unit's report form.
+    unit = people["bob"].unit_id
+    assert str(event["URL"]) == f"http://127.0.0.1:8000/reports/deadlines/{deadline.pk}/units/{unit}/"
     task_event = events[f"task-{task.pk}@{host}"]
     assert str(task_event["SUMMARY"]) == "Hạn nhiệm vụ: Tăng số lượng hội chợ thương mại"
     assert "Hạn rơi vào Chủ nhật" in str(task_event["DESCRIPTION"])

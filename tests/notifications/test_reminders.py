@@ -31,7 +31,7 @@ def run(*when):
         return send_reminders()
 
 
-def test_seven_days_before_the_unit_head_and_an_official_of_a_unit_without_head_are_reminded(report_rule, people):
+def test_seven_days_before_the_unit_head_and_an_official_of_a_unit_without_head_are_reminded(report_rule, people, org):
     result = run(2024, 11, 8)
     got = inbox()
     assert set(got) == {"bob@example.vn", "frank@example.vn"}
@@ -42,8 +42,10 @@ def test_seven_days_before_the_unit_head_and_an_official_of_a_unit_without_head_
     assert "Báo cáo kết quả thực hiện Kế hoạch" in message.body
     assert "15/11/2024 (còn 7 ngày)" in message.body
     deadline = report_rule.deadlines.get(year=2024)
-    assert f"http://127.0.0.1:8000/reports/deadlines/{deadline.pk}/" in message.body
-    assert f'href="http://127.0.0.1:8000/reports/deadlines/{deadline.pk}/"' in html(message)
+    # The link opens the head's own unit's report form, not the focal office's tracker.
+    form = f"http://127.0.0.1:8000/reports/deadlines/{deadline.pk}/units/{org['qltm'].pk}/"
+    assert form in message.body
+    assert f'href="{form}"' in html(message)
     assert "<strong>15/11/2024</strong>" in html(message)
     assert set(ReminderLog.objects.values_list("step", "status").distinct()) == {("before-7", "sent")}
 

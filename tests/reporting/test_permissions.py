@@ -15,7 +15,7 @@ EXPECTED = {
     "alice": (200, 403, 403, 403),  # official of the division: reads, cannot submit
     "frank": (404, 404, 404, 403),  # official of another division
     "carol": (200, 302, 302, 200),  # focal office of the plan
-    "dave": (200, 403, 403, 403),  # leadership reads
+    "dave": (200, 403, 403, 200),  # leadership reads, the tracker too (read-only)
     "eve": (404, 404, 404, 404),  # another agency
     "admin": (200, 302, 302, 200),
 }

@@ -26,6 +26,7 @@ def test_tracker_shows_on_time_late_not_submitted_returned_and_accepted(
     client, deadline, unit_tasks, org, heads, people
 ):
     extra = {name: UnitFactory(code=f"QNG-SCT-{name}", name=f"Phòng {name}", parent=org["sct"]) for name in "ABC"}
+    deadline.fix_units()  # units created after the deadline opened owe it only once it is refreshed
     with time_machine.travel(at(2025, 11, 14), tick=False):
         services.submit_report(services.start_submission(deadline, org["qltm"]), heads["bob"])
         on_time_then_returned = services.submit_report(services.start_submission(deadline, extra["A"]), people["carol"])
@@ -43,7 +44,7 @@ def test_tracker_shows_on_time_late_not_submitted_returned_and_accepted(
         "QNG-SCT-QLXNK": "Trễ hạn",
         "QNG-SCT-A": "Bị trả lại",
         "QNG-SCT-B": "Đã tiếp nhận",
-        "QNG-SCT-C": "Chưa gửi",
+        "QNG-SCT-C": "Quá hạn",  # a draft after the due date is overdue
     }
     assert "Thiếu số liệu." in html
     assert "Tổng hợp" in html
@@ -54,6 +55,7 @@ def _units_with_reports(deadline, org, people, n):
     for i in range(n):
         unit = UnitFactory(code=f"QNG-SCT-X{i}", name=f"Phòng thử nghiệm {i}", parent=org["sct"])
         TaskFactory(plan=deadline.rule.plan, lead_unit=unit, title=f"Nhiệm vụ {i}")
+        deadline.fix_units()
         sub = services.submit_report(services.start_submission(deadline, unit), people["carol"])
         if i % 2:
             services.accept_report(sub, people["carol"])
@@ -81,6 +83,7 @@ def test_tracker_query_count_does_not_grow_with_the_units(
     _units_with_reports(deadline, org, people, 0)
     for i in range(2, 30):
         unit = UnitFactory(code=f"QNG-SCT-Y{i}", name=f"Phòng Y {i}", parent=org["sct"])
+        deadline.fix_units()
         services.submit_report(services.start_submission(deadline, unit), people["carol"])
     reset_queries()
     with django_assert_num_queries(small):
@@ -94,6 +97,7 @@ def test_report_builder_query_count_does_not_grow_with_the_units(deadline, org, 
     _units_with_reports_more = [
         UnitFactory(code=f"QNG-SCT-Z{i}", name=f"Phòng Z {i}", parent=org["sct"]) for i in range(20)
     ]
+    deadline.fix_units()
     for unit in _units_with_reports_more:
         TaskFactory(plan=deadline.rule.plan, lead_unit=unit)
         TaskFactory(plan=deadline.rule.plan, lead_unit=unit)

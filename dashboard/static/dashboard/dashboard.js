@@ -97,6 +97,7 @@
         onClick: function (e, els) {
           if (!els.length) return;
           var el = els[0];
+          if (data.status.unit_ids[el.index] == null) return;
           go({ unit: data.status.unit_ids[el.index], status: data.status.datasets[el.datasetIndex].key });
         }
       }
@@ -109,7 +110,7 @@
       data: { labels: data.overdue_units.labels, datasets: [{ label: L.overdue, data: data.overdue_units.data, backgroundColor: "#dc3545" }] },
       options: {
         indexAxis: "y", plugins: { legend: { display: false } }, scales: { y: { ticks: { autoSkip: false } } },
-        onClick: function (e, els) { if (els.length) go({ overdue: 1, unit: data.overdue_units.ids[els[0].index] }); }
+        onClick: function (e, els) { if (els.length && data.overdue_units.ids[els[0].index] != null) go({ overdue: 1, unit: data.overdue_units.ids[els[0].index] }); }
       }
     });
   }
@@ -130,7 +131,7 @@
       options: {
         indexAxis: "y",
         scales: { x: { stacked: true }, y: { stacked: true, ticks: { callback: shortLabel } } },
-        onClick: function (e, els) { if (els.length) window.location.href = links.deadline + c.ids[els[0].index] + "/"; }
+        onClick: function (e, els) { if (els.length) window.location.href = c.urls[els[0].index]; }
       }
     });
   }
