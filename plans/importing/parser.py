@@ -147,13 +147,15 @@ class Parser:
         """Header lines up to the kind line ("KẾ HOẠCH"); returns the index after it (0 when there is none)."""
         d = self.draft
         upper_lines = []
+        after = 0
         for i, b in enumerate(self.blocks[:25]):
             text = b.text.strip()
             kind = KIND_WORDS.get(re.sub(r"\s+", " ", text.upper()).strip())
             if kind and text.isupper():
                 d.kind = kind
                 self.use(i, "kind")
-                return i + 1
+                after = i + 1
+                break
             m = re.match(r"^Số\s*:\s*(\S*?)\s*/\s*(\S+)\s*$", text, re.I) or re.match(r"^Số\s*:\s*()(\S+)$", text)
             if m:
                 number, suffix = m.group(1).strip(".… "), m.group(2)
@@ -161,7 +163,7 @@ class Parser:
                 d.number_suffix = suffix
                 self.use(i, "number")
                 continue
-            m = re.match(r"^(.+?),\s*ngày\s+(\S+)\s+tháng\s+(\S+)\s+năm\s+(\d{4})\.?$", text)
+            m = re.match(r"^(.+?),\s*ngày\s*(\S*?)\s*tháng\s*(\S*?)\s*năm\s+(\d{4})\.?$", text)
             if m:
                 d.place = m.group(1).strip()
                 d.date = _iso(m.group(2), m.group(3), m.group(4))
@@ -181,7 +183,7 @@ class Parser:
         else:
             issuer_text = ""
         self._issuer_text = issuer_text
-        return 0
+        return after
 
     def choose_scope(self):
         """The province the document belongs to: its place line, else the province it names most."""
@@ -580,13 +582,30 @@ class Parser:
         targets = []
         baseline = re.search(r"so với năm\s+(\d{4})", text)
         baseline_year = int(baseline.group(1)) if baseline else (start - 1 if start else None)
-        segments = re.split(r",?\s*trong đó,?\s*", text)
+        segments = []
+        for part in re.split(r",?\s*trong đó,?\s*", text):
+            # Several years in one sentence ("năm 2024 … nhóm Tốt, năm 2025 tăng 3 bậc"): a part per year.
+            years = {y for y in re.findall(r"năm\s+(\d{4})", part) if int(y) != baseline_year}
+            if len(years) > 1:
+                pieces = re.split(r",?\s*(?=năm\s+\d{4}\b)", part)
+                merged = []
+                for piece in pieces:
+                    mentioned = re.match(r"năm\s+(\d{4})", piece)
+                    if merged and (not mentioned or int(mentioned.group(1)) == baseline_year):
+                        merged[-1] += " " + piece
+                    else:
+                        merged.append(piece)
+                segments += merged
+            else:
+                segments.append(part)
+        previous_subject = None
         for seg in segments:
             years = [int(y) for y in re.findall(r"năm\s+(\d{4})", seg)]
             year_hint = next((y for y in years if not baseline or y != baseline_year), None)
-            subject = self._subject(seg, year_hint or start)
+            subject = self._subject(seg, year_hint or start) or previous_subject
             if subject is None:
                 continue
+            previous_subject = subject
             goals = self._goals(seg)
             increase = bool(re.search(r"tăng dần qua các năm", seg, re.I))
             if not goals and not increase:
@@ -875,7 +894,11 @@ class Parser:
                 self._rule_in(body, i, stack[-1][1], rules_context, whole=True)
                 i += 1
                 continue
-            if re.match(r"^(Báo cáo|Trước ngày|Chậm nhất)\b", body) and DATE_IN_TEXT.search(body):
+            # A sentence that only says who reports by when ("Các phòng, ban báo cáo … trước ngày 15 tháng 11 …").
+            duty = re.search(r"\b[Bb]áo cáo\b", body)
+            if (
+                re.match(r"^(Báo cáo|Trước ngày|Chậm nhất)\b", body) or (duty and duty.start() <= 40)
+            ) and DATE_IN_TEXT.search(body):
                 self._rule_in(body, i, stack[-1][1], None, whole=True)
                 i += 1
                 continue
@@ -1095,6 +1118,13 @@ class Parser:
             found = self.dir.find_units(m.group(1), issuer=self.issuer)
             if found and found[0][0].code and found[0][0].code != self.issuer:
                 lead, confidence = found[0][0].code, found[0][0].confidence
+        if lead is None:
+            # A task whose sentence starts with a unit ("Văn phòng HĐND và UBND huyện công khai …"): it leads.
+            found = self.dir.find_units(text[:160], issuer=self.issuer, fuzzy=False)
+            if found and found[0][1] <= 2 and found[0][0].code and found[0][0].code != self.issuer:
+                unit = self.dir.by_code.get(found[0][0].code)
+                if unit and unit.kind not in ("group", "enterprise"):
+                    lead, confidence = unit.code, 0.8
         base = []
         if lead is None:
             for section in reversed(stack):
