@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - documents are written as a clerk types them, one paragraph a line
 """The importer on documents we wrote ourselves, in the other shapes plans come in."""
 
 import io
