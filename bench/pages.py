@@ -32,7 +32,7 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/pci_bench"
 def ids_from_database(env):
     """A plan of the first agency with its tasks, one of its tasks and its latest past deadline."""
     code = (
-        "from dashboard.bench_users import BENCH_USERS as B;"
+        "from devtools.bench_users import BENCH_USERS as B;"
         "from accounts.models import User;"
         "from plans.models import Plan, Task;"
         "from reporting.models import Deadline;"
@@ -139,7 +139,7 @@ def main():
         }
     )
     sys.path.insert(0, str(ROOT))
-    from dashboard.bench_users import BENCH_USERS, PASSWORD
+    from devtools.bench_users import BENCH_USERS, PASSWORD
 
     ids = ids_from_database(env)
     urls = [re.sub(r"<(\w+)>", lambda m: ids.get(m.group(1), m.group(0)), u) for u in (args.urls or DEFAULT_URLS)]

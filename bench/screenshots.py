@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 sys.path.insert(0, str(ROOT))
-from dashboard.bench_users import BENCH_USERS, PASSWORD  # noqa: E402
+from devtools.bench_users import BENCH_USERS, PASSWORD  # noqa: E402
 
 
 def login(page, base, username):

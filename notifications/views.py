@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -80,7 +81,7 @@ def preferences(request):
     return render(
         request,
         "notifications/notificationpreference_form.html",
-        {"form": form, "feed_url": request.build_absolute_uri(f"/calendar/{feed.token}.ics")},
+        {"form": form, "feed_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))},
     )
 
 

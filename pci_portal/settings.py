@@ -63,7 +63,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pci_portal.health.HealthCheckMiddleware",  # /healthz, before host validation and the HTTPS redirect
-    "dashboard.middleware.QueryCountMiddleware",  # X-Query-Count for bench/pages.py, only when QUERY_COUNT_HEADER
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -261,4 +260,12 @@ LOGGING["handlers"]["mail_admins"] = {
 
 PORTAL_NAME = _("Cổng theo dõi nâng cao chỉ số PCI")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Development and benchmark tooling (generate_scale_data, the X-Query-Count header of bench/pages.py) lives in
+# the devtools app, outside the product: loaded with DEBUG, or with DEVTOOLS=1 on a benchmark database.
+DEVTOOLS = env.bool("DEVTOOLS", default=DEBUG)
+if DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
+if QUERY_COUNT_HEADER:
+    MIDDLEWARE.insert(0, "devtools.middleware.QueryCountMiddleware")

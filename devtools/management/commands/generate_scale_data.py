@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from dashboard.scale import BENCH_USERS, PASSWORD, AlreadyGenerated, generate
+from devtools.scale import BENCH_USERS, PASSWORD, AlreadyGenerated, analyze, generate
 
 
 class Command(BaseCommand):
@@ -20,5 +20,6 @@ class Command(BaseCommand):
             generate(scale=scale, seed=seed, log=lambda m: self.stdout.write(m))
         except AlreadyGenerated as e:
             raise CommandError(str(e))
+        analyze(log=lambda m: self.stdout.write(m))
         users = ", ".join(BENCH_USERS.values())
         self.stdout.write(self.style.SUCCESS(f"Xong. Đăng nhập thử: {users} (mật khẩu {PASSWORD})."))
