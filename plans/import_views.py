@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
@@ -17,6 +18,36 @@ from .importing.describe import goal_text
 from .importing.draft import UnitRef
 from .importing.save import UnmatchedUnits
 from .models import PlanImport, Task
+
+# What each source line became, as the reviewer reads it.
+FIELD_LABELS = {
+    "number": gettext_lazy("số, ký hiệu"),
+    "place, date": gettext_lazy("địa danh, ngày"),
+    "kind": gettext_lazy("loại văn bản"),
+    "title": gettext_lazy("trích yếu"),
+    "header": gettext_lazy("khối đầu văn bản"),
+    "issuing body": gettext_lazy("cơ quan ban hành"),
+    "preamble": gettext_lazy("mở đầu"),
+    "objectives": gettext_lazy("mục tiêu, yêu cầu"),
+    "targets": gettext_lazy("mục tiêu"),
+    "section": gettext_lazy("nhóm giải pháp"),
+    "task": gettext_lazy("nhiệm vụ"),
+    "task attributes": gettext_lazy("đơn vị, lãnh đạo, thời gian của nhiệm vụ"),
+    "reporting rules": gettext_lazy("quy định báo cáo"),
+    "reporting rule": gettext_lazy("quy định báo cáo"),
+    "closing": gettext_lazy("đoạn kết"),
+    "recipients": gettext_lazy("nơi nhận"),
+    "signer_title": gettext_lazy("chức danh người ký"),
+    "signer": gettext_lazy("người ký"),
+    "signature": gettext_lazy("chữ ký"),
+    "appendix header": gettext_lazy("tiêu đề bảng phụ lục"),
+}
+
+
+def _field_label(field):
+    if field.startswith("lead units of Part "):
+        return _("đơn vị chủ trì của Mục %(part)s") % {"part": field.rsplit(" ", 1)[-1]}
+    return FIELD_LABELS.get(field, field)
 
 
 def _import_for(user, pk):
@@ -64,6 +95,8 @@ def _review_context(request, imp, draft=None, errors=None):
         if ref.text and not ref.code and not ref.children_of and ref.text not in unmatched:
             unmatched.append(ref.text)
     lines = draft.lines
+    for line in lines:
+        line.label = _field_label(line.field) if line.field else ""
     counts = {use: sum(1 for line in lines if line.use == use) for use in ("used", "verbatim", "unused")}
     return {
         "imp": imp,

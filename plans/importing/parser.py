@@ -653,12 +653,11 @@ class Parser:
             goals.append(Goal(kind="rank_lte", value=int(m.group(1))))
         for m in re.finditer(r"(?:≤|<=)\s*(\d{1,2})\b", f):
             goals.append(Goal(kind="rank_lte", value=int(m.group(1))))
-        for m in re.finditer(r"\b(\d{1,2}) ?/ ?(\d{1,2}) (?:tinh )?(?:trong |cua )?vung ?([\w ]*)", f):
-            goals.append(
-                Goal(
-                    kind="top_in_region", value=int(m.group(1)), region_size=int(m.group(2)), region=m.group(3).strip()
-                )
-            )
+        for m in re.finditer(r"\b(\d{1,2}) ?/ ?(\d{1,2}) (?:tinh )?(?:trong |cua )?vung\b", f):
+            # The region's name as written ("vùng Duyên hải miền Trung"), not folded.
+            named = re.search(r"vùng\s+([^,.;()]+)", text, re.I)
+            region = named.group(1).strip() if named else ""
+            goals.append(Goal(kind="top_in_region", value=int(m.group(1)), region_size=int(m.group(2)), region=region))
         for m in re.finditer(r"\btang (\d{1,2}) (?:bac|hang|vi tri|bac xep hang)\b", f):
             goals.append(Goal(kind="rank_up_by", value=int(m.group(1))))
         if re.search(r"\b(giu|duy tri) (vung |vung chac )?(vi tri|thu hang|xep hang)", f):

@@ -192,3 +192,35 @@ def test_a_plan_of_a_district_peoples_committee_with_no_number_yet(tree):
     assert (rule.day, rule.month, rule.to.code, rule.from_children_of) == (15, 11, "QNG-ST-TCKH", "QNG-ST")
     assert draft.signer.key == "tran-van-a" and draft.signer_title == "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
     assert Unit.objects.filter(code="QNG-ST").exists()
+
+
+@pytest.mark.parametrize(
+    "sentence, goals",
+    [
+        ("đạt từ 65 điểm trở lên", [("score_gte", 65)]),
+        ("đạt trên 64 điểm", [("score_gt", 64)]),
+        ("tăng 1,5 điểm so với năm 2023", [("score_up_by", 1.5)]),
+        ("nằm trong top 30 cả nước", [("rank_lte", 30)]),
+        ("xếp hạng trong khoảng 20-30/63 tỉnh", [("rank_band", (20, 30, 63))]),
+        ("giữ vững vị trí xếp hạng", [("keep_rank", None)]),
+        ("tăng 5 bậc so với năm 2023", [("rank_up_by", 5)]),
+        ("nâng thứ hạng so với năm 2023", [("rank_improve", None)]),
+        ("thuộc nhóm Tốt", [("tier", "tot")]),
+        ("thuộc nhóm trên của nhóm Khá", [("tier", "kha")]),
+        ("đứng thứ 3/14 tỉnh trong vùng Duyên hải miền Trung", [("top_in_region", (3, 14, "Duyên hải miền Trung"))]),
+    ],
+)
+def test_the_ways_plans_write_a_goal(sentence, goals):
+    from plans.importing import Directory
+    from plans.importing.parser import Parser
+
+    read = Parser([], Directory())._goals(sentence)
+    got = []
+    for g in read:
+        detail = {
+            "rank_band": (g.low, g.high, g.out_of),
+            "tier": g.tier,
+            "top_in_region": (g.value, g.region_size, g.region),
+        }.get(g.kind, g.value)
+        got.append((g.kind, detail))
+    assert got == goals
