@@ -108,6 +108,7 @@ def apply_edits(draft, post):
     d.create_units = sorted(creates)
     # Tasks: text, lead, time, and the section each belongs to (moving a task moves it there).
     sections = {s.number: s for s in d.all_sections()}
+    _original = {n: list(s.tasks) for n, s in sections.items()}
     tasks = d.all_tasks()
     placed = []
     for i, task in enumerate(tasks):
@@ -123,13 +124,47 @@ def apply_edits(draft, post):
         if prefix + "timeframe_text" in post:
             task.timeframe_text = post[prefix + "timeframe_text"].strip()[:255]
         placed.append((post.get(prefix + "section"), task))
-    if any(number for number, _t in placed):
+    dropped = {i for i in range(len(tasks)) if post.get(f"task-{i}-delete")}
+    if any(number for number, _t in placed) or dropped:
         for s in sections.values():
             s.tasks = []
         loose = []
-        for number, task in placed:
+        for i, (number, task) in enumerate(placed):
+            if i in dropped:
+                continue
+            if number is None:
+                number = next((n for n, s in sections.items() if task in _original[n]), None)
             (sections[number].tasks if number in sections else loose).append(task)
         d.tasks = loose
+    # Targets: the year, or drop one read by mistake.
+    kept = []
+    for i, target in enumerate(d.targets):
+        if post.get(f"target-{i}-delete"):
+            continue
+        if f"target-{i}-year" in post:
+            year = _int(post[f"target-{i}-year"], errors, _("Năm mục tiêu"))
+            target.year = year or target.year
+        kept.append(target)
+    d.targets = kept
+    # Reporting rules: the date, whom it goes to, or drop one.
+    rules = []
+    for i, rule in enumerate(d.reporting_rules):
+        if post.get(f"rule-{i}-delete"):
+            continue
+        if f"rule-{i}-day" in post:
+            day = _int(post[f"rule-{i}-day"], errors, _("Ngày báo cáo"), 1, 31)
+            month = _int(post[f"rule-{i}-month"], errors, _("Tháng báo cáo"), 1, 12)
+            if day and month:
+                try:
+                    datetime.date(2024, month, day)
+                    rule.day, rule.month = day, month
+                except ValueError:
+                    errors.append(_("Ngày %(day)s/%(month)s không tồn tại.") % {"day": day, "month": month})
+        if post.get(f"rule-{i}-to"):
+            text = rule.to.text if rule.to else ""
+            rule.to = UnitRef(text=text, code=post[f"rule-{i}-to"], confidence=1.0)
+        rules.append(rule)
+    d.reporting_rules = rules
     if errors:
         raise DraftErrors(errors, d)
     return d

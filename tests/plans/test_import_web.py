@@ -200,3 +200,50 @@ def test_an_import_is_only_for_whoever_uploaded_it(as_user, org, people, eager, 
     assert other.get(f"/imports/{imp.pk}/").status_code == 404
     assert as_user("alice").get(f"/imports/{imp.pk}/").status_code == 403
     assert as_user("admin").get(f"/imports/{imp.pk}/").status_code == 200
+
+
+def test_the_reviewer_moves_a_task_drops_a_misread_one_and_fixes_a_rule_and_a_target(
+    as_user, org, eager, django_capture_on_commit_callbacks
+):
+    carol = as_user("carol")
+    data, name = seed_file("qng", "txt")
+    _upload(carol, data, name, django_capture_on_commit_callbacks)
+    imp = PlanImport.objects.get()
+    post = {
+        "version": 0,
+        "task-0-section": "IV",  # from "Nhiệm vụ đầu mối" to "Tổ chức thực hiện"
+        "task-1-delete": "1",
+        "rule-0-day": "30",
+        "rule-0-month": "1",
+        "rule-2-delete": "1",
+        "target-3-year": "2022",
+        "keep": "1",
+    }
+    for i in range(2, 21):
+        post[f"task-{i}-section"] = _section_of(imp.draft, i)
+    assert carol.post(f"/imports/{imp.pk}/update/", post).status_code == 302
+    imp.refresh_from_db()
+    draft = imp.draft
+    tasks = _tasks(draft)
+    assert len(tasks) == 20
+    section_iv = next(s for s in draft["sections"] if s["number"] == "IV")
+    assert section_iv["tasks"][0]["description"].startswith("Chủ động phối hợp với các Sở, ban, ngành")
+    assert [(r["day"], r["month"]) for r in draft["reporting_rules"]] == [(30, 1), (5, 6)]
+    assert draft["targets"][3]["year"] == 2022
+    bad = carol.post(f"/imports/{imp.pk}/update/", {"version": 1, "rule-0-day": "31", "rule-0-month": "2"})
+    assert bad.status_code == 400 and "Ngày 31/2 không tồn tại." in bad.content.decode()
+
+
+def _section_of(draft, index):
+    def walk(sections, out):
+        for s in sections:
+            out += [s["number"]] * len(s["tasks"])
+            walk(s["children"], out)
+        return out
+
+    order = []
+    # The page lists tasks in draft.all_tasks() order: loose tasks first, then section by section, depth first.
+    for s in draft["sections"]:
+        order += [s["number"]] * len(s["tasks"])
+        walk(s["children"], order)
+    return order[index]
