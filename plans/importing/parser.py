@@ -826,6 +826,7 @@ class Parser:
         stack = [(0, section)]  # (level, section)
         current_task = None
         pending = []  # tasks waiting for their "* Đơn vị thực hiện …" block
+        defaults = []  # attributes written above a section's bullets
         in_attributes = False
         rules_context = None
         i = first + 1
@@ -842,7 +843,12 @@ class Parser:
             star = STAR.match(text)
             attr = ATTRIBUTE.match(star.group(1) if star else text)
             if attr:
-                self._attribute(attr.group(1), attr.group(2), pending, i)
+                if pending or not in_attributes and current_task is not None:
+                    self._attribute(attr.group(1), attr.group(2), pending, i)
+                else:
+                    # Written above the bullets it governs: it applies to the section's tasks below.
+                    defaults.append((attr.group(1), attr.group(2), i))
+                    self.use(i, "task attributes")
                 in_attributes = True
                 current_task = None
                 i += 1
@@ -868,7 +874,7 @@ class Parser:
                     parent.children.append(child)
                     stack.append((level, child))
                     self.use(i, "section")
-                    current_task, pending, rules_context = None, [], None
+                    current_task, pending, rules_context, defaults = None, [], None, []
                     i += 1
                     continue
                 text = title  # a numbered paragraph that is a task of its own
@@ -906,6 +912,8 @@ class Parser:
             task._section_stack = [s for _, s in stack]
             current_task = task
             pending.append(task)
+            for name, value, line in defaults:
+                self._attribute(name, value, [task], line)
             self.use(i, "task")
             self._rule_in(body, i, stack[-1][1], rules_context, task_text=True)
             i += 1

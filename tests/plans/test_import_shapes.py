@@ -224,3 +224,25 @@ def test_the_ways_plans_write_a_goal(sentence, goals):
         }.get(g.kind, g.value)
         got.append((g.kind, detail))
     assert got == goals
+
+
+ABOVE = """KẾ HOẠCH
+Hỗ trợ doanh nghiệp năm 2025
+I. NHIỆM VỤ
+1. Xúc tiến thương mại
+* Đơn vị chủ trì: Phòng Quản lý thương mại
+* Thời gian thực hiện: Hàng năm
+- Tổ chức hội chợ cấp tỉnh.
+- Tổ chức phiên chợ hàng Việt.
+2. Cải cách hành chính
+- Rà soát thủ tục hành chính.
+* Cơ quan chủ trì: Văn phòng Sở
+"""
+
+
+def test_a_line_that_applies_to_the_bullets_below_it_or_above_it(tree):
+    draft = _read(ABOVE.encode(), "tren-duoi.txt")
+    fair, market, review = draft.all_tasks()
+    assert (fair.lead.code, fair.timeframe) == ("QNG-SCT-QLTM", "annual")
+    assert (market.lead.code, market.timeframe_text) == ("QNG-SCT-QLTM", "Hàng năm")
+    assert review.lead.code == "QNG-SCT-VP"
