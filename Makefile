@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test install migrate demo lint format check-migrations bench clean screenshots prod-smoke
+.PHONY: run test install migrate demo lint format check-migrations bench clean screenshots prod-smoke backup restore
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -32,6 +32,7 @@ run: demo
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
@@ -39,11 +40,21 @@ check-migrations: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The production path without Docker (DEBUG off, collectstatic, migrate, gunicorn, worker, beat, /healthz):
 # needs PostgreSQL (DATABASE_URL's server) and redis-server. See bin/prod-smoke.
+# Backups (pci_portal/backup.py): the database (pg_dump, or SQLite's online backup) and the stored files in
+# var/backups/pci-backup-YYYYMMDD-HHMMSS.tar.gz; restore only into an empty database.
+backup: install
+	$(PY) manage.py backup $(if $(KEEP),--keep $(KEEP))
+
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "Dùng: make restore ARCHIVE=var/backups/pci-backup-….tar.gz"; exit 1; }
+	$(PY) manage.py restore $(ARCHIVE)
+
 prod-smoke: install
 	env -u DEBUG $(PY) bin/prod-smoke
 

@@ -88,11 +88,6 @@ class Unit(models.Model):
         """True when this unit is `other` or below it."""
         return self.path.startswith(other.path)
 
-    def ancestors(self):
-        codes = [c for c in self.path.strip("/").split("/")][:-1]
-        units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-        return [units[c] for c in codes if c in units]
-
     def top_unit(self):
         """The root of the tree this unit belongs to (the province's People's Committee)."""
         return Unit.objects.get(code=self.path.strip("/").split("/")[0])

@@ -68,11 +68,11 @@ def start_gunicorn(env, port, workers):
         stdout=log,
         stderr=log,
     )
-    for _ in range(100):
+    for _ in range(150):
         try:
-            requests.get(f"http://127.0.0.1:{port}/login/", timeout=2)
+            requests.get(f"http://127.0.0.1:{port}/login/", timeout=10)
             return proc
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or a first request slow on a busy machine
             time.sleep(0.2)
     proc.terminate()
     sys.exit("gunicorn không khởi động được.")

@@ -9,13 +9,17 @@ and claimed again, atomically, by a later run.
 """
 
 import datetime
+import hashlib
 import logging
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from urllib.parse import urlsplit
 
 import holidays
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -135,6 +139,7 @@ class Result:
     errors: list = field(default_factory=list)
     lines: list = field(default_factory=list)
     emails: int = 0
+    deferred: int = 0  # not tried: the mail server had stopped answering earlier in the run
 
     def as_dict(self):
         return {
@@ -142,8 +147,60 @@ class Result:
             "sent": self.sent,
             "skipped": self.skipped,
             "emails": self.emails,
+            "deferred": self.deferred,
             "errors": self.errors,
         }
+
+
+def connection_lost(exc):
+    """A failure of the connection itself (refused, time-out, dropped), not a refusal of one message: the server
+    is gone for this run, so the remaining digests are left for the retry instead of each waiting EMAIL_TIMEOUT."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(exc, smtplib.SMTPException):  # the server answered (e.g. 550 for this recipient)
+        return False
+    return isinstance(exc, OSError)
+
+
+class Mailer:
+    """One SMTP connection for the whole batch of digests, opened at the first e-mail."""
+
+    def __init__(self):
+        self.connection = get_connection()
+        self.opened = False
+        self.broken = None  # the connection error that stopped the batch
+
+    def send(self, message):
+        if not self.opened:
+            try:
+                self.connection.open()
+            except Exception as exc:
+                self.broken = exc
+                raise
+            self.opened = True
+        message.connection = self.connection
+        try:
+            return message.send()
+        except Exception as exc:
+            if connection_lost(exc):
+                self.broken = exc
+            raise
+
+    def close(self):
+        if self.opened:
+            try:
+                self.connection.close()
+            except Exception:  # noqa: BLE001 - a QUIT to a dead server must not hide the real result
+                pass
+
+
+def digest_message_id(rows):
+    """The same digest (the same log rows) always carries the same Message-ID, also when sent again after an
+    ambiguous failure (a time-out after the server took the message): mail clients and servers that see the
+    second copy can recognise it as a duplicate of the first."""
+    digest = hashlib.sha256(",".join(str(pk) for pk in sorted(rows)).encode()).hexdigest()[:32]
+    domain = urlsplit(settings.SITE_URL).hostname or "pci.local"
+    return f"<reminder-digest.{digest}@{domain}>"
 
 
 def _users_by_unit(unit_ids):
@@ -373,6 +430,16 @@ def send_reminders(on=None, dry_run=False, now=None):
         else:
             by_person[reminder.recipient].append(reminder)
     preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=[u.pk for u in by_person])}
+    mailer = Mailer() if not dry_run else None
+    try:
+        _send_all(by_person, preferences, now, dry_run, result, mailer)
+    finally:
+        if mailer:
+            mailer.close()
+    return result
+
+
+def _send_all(by_person, preferences, now, dry_run, result, mailer):
     for user in sorted(by_person, key=lambda u: u.email):
         mine = digest_order(by_person[user])
         preference = preferences.get(user.pk) or NotificationPreference(user=user)
@@ -387,12 +454,18 @@ def send_reminders(on=None, dry_run=False, now=None):
                 )
             result.sent += len(mine)
             continue
+        if mailer.broken is not None:
+            result.deferred += len(mine)  # not claimed: the retry (or tomorrow's run) finds them again
+            continue
         try:
-            _send_digest(user, mine, preference, result)
+            _send_digest(user, mine, preference, result, mailer)
         except Exception as exc:  # one bad person must not stop the run
             logger.exception("reminders for %s failed", user)
             result.errors.append(f"{user.email}: {exc}")
-    return result
+    if result.deferred:
+        result.errors.append(
+            f"{result.deferred} reminder(s) not tried: the mail server stopped answering ({mailer.broken!r})"
+        )
 
 
 def _already_claimed(reminders):
@@ -405,7 +478,7 @@ def _already_claimed(reminders):
     return set(rows.values_list("kind", "item_id", "recipient_id", "step", "due_date"))
 
 
-def _send_digest(user, reminders, preference, result):
+def _send_digest(user, reminders, preference, result, mailer):
     claimed, row_of = [], {}
     with transaction.atomic():
         for reminder in reminders:
@@ -428,7 +501,8 @@ def _send_digest(user, reminders, preference, result):
     ReminderLog.objects.filter(pk__in=rows).update(attempts=F("attempts") + 1)
     try:
         message = build_email("reminder-digest", digest_context(user, wanted), [user.email], user.language)
-        message.send()
+        message.extra_headers["Message-ID"] = digest_message_id(rows)
+        mailer.send(message)
     except Exception as exc:
         ReminderLog.objects.filter(pk__in=rows).update(status=ReminderLog.Status.FAILED, error=str(exc)[:2000])
         result.errors.append(f"{user.email}: {exc}")

@@ -3,6 +3,7 @@
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 
 from .reminders import send_reminders
 
@@ -20,6 +21,8 @@ class RemindersFailed(Exception):
     retry_jitter=True,
     max_retries=6,
     acks_late=True,
+    soft_time_limit=settings.REMINDERS_SOFT_TIME_LIMIT,
+    time_limit=settings.REMINDERS_TIME_LIMIT,
 )
 def send_reminders_task(self, on=None):
     """Run the reminders (today, or the ISO date `on`); a retry re-sends only what failed."""

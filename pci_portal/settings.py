@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "reporting",
     "notifications",
     "dashboard",
+    "demo",  # load_demo: the two source plans and a user of every role, across all the apps above
     "pci_portal.apps.PortalConfig",  # upload safety (pci_portal/uploads.py) set up at start
 ]
 
@@ -156,6 +157,7 @@ STORAGES = {
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 26_214_400
+BACKUP_DIR = env("BACKUP_DIR", default=str(VAR_DIR / "backups"))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 # Upload safety (pci_portal/uploads.py): every uploaded file is checked there.
 EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)  # per update
@@ -202,7 +204,29 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Defaults; django-celery-beat copies them into the database, where the focal
 # office can change run times in the admin.
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "reporting.fail_stale_renders": {"task": "reporting.fail_stale_renders", "schedule": 600.0},
+}
+# Time limits (seconds): the soft one raises inside the task (recorded, the job ends cleanly), the hard one kills
+# the child process. Report renders and the reminder run set their own, below.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+REPORT_RENDER_SOFT_TIME_LIMIT = env.int("REPORT_RENDER_SOFT_TIME_LIMIT", default=240)
+REPORT_RENDER_TIME_LIMIT = env.int("REPORT_RENDER_TIME_LIMIT", default=300)
+REMINDERS_SOFT_TIME_LIMIT = env.int("REMINDERS_SOFT_TIME_LIMIT", default=1800)
+REMINDERS_TIME_LIMIT = env.int("REMINDERS_TIME_LIMIT", default=1900)
+STALE_PENDING_RENDER_SECONDS = env.int("STALE_PENDING_RENDER_SECONDS", default=3600)
+# Queues: heavy renders never hold up the morning reminders or a mail; a worker with no -Q takes all of them,
+# a deployment can run one worker per queue (`celery -A pci_portal worker -Q reports`).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {name: {} for name in ("celery", "reports", "reminders", "mail")}
+CELERY_TASK_ROUTES = {
+    "reporting.*": {"queue": "reports"},
+    "notifications.send_reminders*": {"queue": "reminders"},
+    "notifications.*": {"queue": "mail"},
+}
+# A dead broker is reported within seconds (the render page says so), not after Celery's long default retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=3.0)
 REMINDER_SCHEDULE = crontab(hour=7, minute=30)
 
 EMAIL_BACKEND = env(
@@ -218,7 +242,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Seconds an SMTP call may take: a mail server that never answers costs one time-out per run, not per e-mail.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 EMAIL_USE_LOCALTIME = True  # Date: headers in +0700, as the recipients read them
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cổng PCI <no-reply@pci.local>")
 EMAIL_SUBJECT_PREFIX = "[Cổng PCI] "

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Target
-from reporting.models import ReportingRule
 
 from .models import Document, Evidence, Plan, PlanImport, Section, Task, TaskUpdate
 
@@ -28,13 +27,6 @@ class TargetInline(admin.TabularInline):
     show_change_link = True
 
 
-class ReportingRuleInline(admin.TabularInline):
-    model = ReportingRule
-    fields = ["kind", "title", "day", "month", "from_children_of", "to_unit"]
-    extra = 0
-    show_change_link = True
-
-
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["number_display", "title", "issuer", "period", "tracked", "is_public"]
@@ -42,7 +34,7 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ["number", "title", "issuer__name"]
     autocomplete_fields = ["issuer", "parent", "focal_unit", "signer"]
     filter_horizontal = ["relies_on", "legal_basis"]
-    inlines = [TargetInline, SectionInline, ReportingRuleInline]
+    inlines = [TargetInline, SectionInline]  # reporting.admin adds the plan's reporting rules
 
     @admin.display(description=_("Số, ký hiệu"), ordering="number")
     def number_display(self, obj):

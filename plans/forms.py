@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person, Unit, User
 from indicators.models import Goal, Indicator, SubIndex, Target
 from pci_portal import uploads
-from reporting.models import ReportingRule
 
 from .models import Plan, Section, Task
 
@@ -319,33 +318,6 @@ class GoalForm(forms.ModelForm):
 
 
 GoalFormSet = inlineformset_factory(Target, Goal, form=GoalForm, extra=2, can_delete=True)
-
-
-class ReportingRuleForm(forms.ModelForm):
-    class Meta:
-        model = ReportingRule
-        fields = ["kind", "title", "day", "month", "from_children_of", "from_units", "to_unit", "text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "from_units": forms.SelectMultiple(attrs={"size": 6})}
-
-    def __init__(self, *args, plan, **kwargs):
-        super().__init__(*args, **kwargs)
-        units = units_of(plan)
-        for name in ("from_children_of", "from_units", "to_unit"):
-            self.fields[name].queryset = units
-            _filtered(self.fields[name])
-        self.helper = _helper(another=True)
-
-    def clean(self):
-        import datetime
-
-        data = super().clean()
-        day, month = data.get("day"), data.get("month")
-        if day and month:
-            try:
-                datetime.date(2024, month, day)  # a leap year accepts 29/02
-            except ValueError:
-                self.add_error("day", _("Ngày %(day)s/%(month)s không tồn tại.") % {"day": day, "month": month})
-        return data
 
 
 PLAN_FIELDS = [

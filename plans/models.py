@@ -218,10 +218,6 @@ class TaskQuerySet(models.QuerySet):
         """Open tasks whose due date has passed on `on` (default: today in Asia/Ho_Chi_Minh)."""
         return self.filter(overdue_condition(on or timezone.localdate()))
 
-    def of_unit(self, unit):
-        """Tasks the unit leads or coordinates."""
-        return self.filter(Q(lead_unit=unit) | Q(coordinating_units=unit)).distinct()
-
     def visible_to(self, user):
         """The one place that decides which tasks a user may see."""
         if not user.is_authenticated:

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import notify
+from accounts.notices import notify
 
-from .models import Evidence, Task, TaskUpdate
+from . import signals
+from .models import Evidence, Plan, Task, TaskUpdate
 
 
 class StaleTask(Exception):
@@ -103,22 +104,6 @@ def assign_task(task, *, by, users, note=""):
 
 
 @transaction.atomic
-def save_reporting_rule(rule, form=None):
-    """Save a reporting rule; create the deadlines of the plan's years and move those still to come.
-
-    Past deadlines, and any a unit has already reported on, keep their dates: moving them would turn
-    a report sent on time into a late one.
-    """
-    if form is not None:
-        rule = form.save()
-    for year in rule.plan.years:
-        rule.deadline_for(year)
-    rule.sync_deadlines()
-    rule.deadlines.exclude(year__in=list(rule.plan.years)).filter(submissions__isnull=True).delete()
-    return rule
-
-
-@transaction.atomic
 def delete_task(task):
     """Delete a task with its history; its evidence files leave the disk once the deletion is committed."""
     files = [(e.file.storage, e.file.name) for e in Evidence.objects.filter(update__task=task)]
@@ -136,8 +121,7 @@ def save_plan(form):
     """Save a plan's fields; a changed period brings the deadlines of its reporting rules along."""
     plan = form.save()
     if {"period_start", "period_end"} & set(form.changed_data):
-        for rule in plan.reporting_rules.all():
-            save_reporting_rule(rule)
+        signals.plan_period_changed.send(sender=Plan, plan=plan)
     return plan
 
 

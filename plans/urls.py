@@ -29,6 +29,4 @@ urlpatterns = [
     path("plans/<int:plan_pk>/tasks/new/", views.task_edit, name="task_create"),
     path("plans/<int:plan_pk>/targets/new/", views.target_edit, name="target_create"),
     path("targets/<int:pk>/edit/", views.target_edit, name="target_edit"),
-    path("plans/<int:plan_pk>/rules/new/", views.rule_edit, name="rule_create"),
-    path("rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),
 ]

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.models import Target
-from reporting.models import ReportingRule
 
 from . import access, services
 from .filters import TaskFilter
@@ -27,7 +26,6 @@ from .forms import (
     PasteTasksForm,
     PlanCreateForm,
     PlanForm,
-    ReportingRuleForm,
     SectionForm,
     TargetForm,
     TaskForm,
@@ -498,22 +496,3 @@ def target_edit(request, plan_pk=None, pk=None):
         return redirect(reverse("plans:plan_detail", args=[plan.pk]) + "#targets")
     title = _("Thêm mục tiêu") if pk is None else _("Sửa mục tiêu")
     return _edit_page(request, form, title, plan, {"formset": formset}, template="plans/target_form.html")
-
-
-@login_required
-def rule_edit(request, plan_pk=None, pk=None):
-    if pk is None:
-        plan = access.get_plan_for(request.user, plan_pk, "edit")
-        rule = ReportingRule(plan=plan)
-    else:
-        rule = get_object_or_404(ReportingRule, pk=pk)
-        plan = access.get_plan_for(request.user, rule.plan_id, "edit")
-    form = ReportingRuleForm(request.POST or None, instance=rule, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        services.save_reporting_rule(form.instance, form=form)
-        messages.success(request, _("Đã lưu quy định báo cáo; hạn báo cáo các năm đã được cập nhật."))
-        if "save_another" in request.POST:
-            return redirect("plans:rule_create", plan_pk=plan.pk)
-        return redirect(reverse("plans:plan_detail", args=[plan.pk]) + "#rules")
-    title = _("Thêm quy định báo cáo") if pk is None else _("Sửa quy định báo cáo")
-    return _edit_page(request, form, title, plan)

@@ -1,6 +1,19 @@
 from django.contrib import admin
 
+from plans.admin import PlanAdmin
+
 from .models import Deadline, RenderedReport, ReportingRule, Submission, SubmissionRow
+
+
+class ReportingRuleInline(admin.TabularInline):
+    model = ReportingRule
+    fields = ["kind", "title", "day", "month", "from_children_of", "to_unit"]
+    extra = 0
+    show_change_link = True
+
+
+# A plan's page in the admin lists its reporting rules; plans sits below reporting and cannot name them itself.
+PlanAdmin.inlines = [*PlanAdmin.inlines, ReportingRuleInline]
 
 
 @admin.register(ReportingRule)

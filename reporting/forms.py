@@ -1,7 +1,11 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Deadline, RenderedReport, Submission, SubmissionRow
+from plans.forms import units_of
+
+from .models import Deadline, RenderedReport, ReportingRule, Submission, SubmissionRow
 
 
 class SubmissionForm(forms.ModelForm):
@@ -61,3 +65,30 @@ class DeadlineReportForm(forms.ModelForm):
 
 class RenderForm(forms.Form):
     format = forms.ChoiceField(label=_("Định dạng"), choices=RenderedReport.Format.choices)
+
+
+class ReportingRuleForm(forms.ModelForm):
+    class Meta:
+        model = ReportingRule
+        fields = ["kind", "title", "day", "month", "from_children_of", "from_units", "to_unit", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "from_units": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_of(plan)
+        for name in ("from_children_of", "from_units", "to_unit"):
+            self.fields[name].queryset = units
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Lưu")))
+
+    def clean(self):
+        import datetime
+
+        data = super().clean()
+        day, month = data.get("day"), data.get("month")
+        if day and month:
+            try:
+                datetime.date(2024, month, day)  # a leap year accepts 29/02
+            except ValueError:
+                self.add_error("day", _("Ngày %(day)s/%(month)s không tồn tại.") % {"day": day, "month": month})
+        return data

@@ -165,12 +165,6 @@ class DeadlineQuerySet(models.QuerySet):
         """The deadlines `unit` owes a report on (the one home of "who owes a report", with units_still_owing)."""
         return self.filter(units=unit)
 
-    def upcoming(self, on=None):
-        return self.filter(due_date__gte=on or timezone.localdate())
-
-    def past_due(self, on=None):
-        return self.filter(due_date__lt=on or timezone.localdate())
-
 
 class Deadline(models.Model):
     """The dated occurrence of a reporting rule in one year, with the period the report covers."""
@@ -431,6 +425,7 @@ class RenderedReport(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    started_at = models.DateTimeField(_("thời điểm bắt đầu tạo"), null=True, blank=True)
     finished_at = models.DateTimeField(_("thời điểm hoàn tất"), null=True, blank=True)
 
     class Meta:
@@ -456,6 +451,10 @@ class RenderedReport(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def can_be_retried(self):
+        return self.status == self.Status.FAILED
 
     @property
     def content_type(self):

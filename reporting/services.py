@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
-from notifications.services import notify
+from accounts.notices import notify
 from plans.models import Task, TaskUpdate
 
-from .models import RenderedReport, Submission, SubmissionRow
+from .models import RenderedReport, ReportingRule, Submission, SubmissionRow
 
 
 def tasks_led_by(deadline, unit):
@@ -163,7 +163,7 @@ def accept_report(submission, by):
 @transaction.atomic
 def request_render(deadline, fmt, by=None, submission=None):
     """A new version of the report in `fmt`, rendered by a Celery task once this transaction commits."""
-    from .tasks import render_report_task
+    from .tasks import enqueue_render
 
     # Lock the deadline so two requests cannot take the same version number.
     type(deadline).objects.select_for_update().filter(pk=deadline.pk).first()
@@ -173,5 +173,69 @@ def request_render(deadline, fmt, by=None, submission=None):
     rendered = RenderedReport.objects.create(
         deadline=deadline, submission=submission, format=fmt, version=(last or 0) + 1, created_by=by
     )
-    transaction.on_commit(lambda: render_report_task.delay(rendered.pk))
+    # With the broker down the row is marked failed (with a Vietnamese message), not left pending.
+    transaction.on_commit(lambda: enqueue_render(rendered.pk))
     return rendered
+
+
+@transaction.atomic
+def retry_render(rendered, by=None):
+    """Run a failed render again, as the same version: pending, then queued once this transaction commits."""
+    from .tasks import enqueue_render
+
+    updated = RenderedReport.objects.filter(pk=rendered.pk, status=RenderedReport.Status.FAILED).update(
+        status=RenderedReport.Status.PENDING,
+        progress=0,
+        error="",
+        started_at=None,
+        finished_at=None,
+        created_at=timezone.now(),
+        created_by=by or rendered.created_by,
+    )
+    if not updated:
+        raise ValidationError(gettext("Chỉ thử lại được tệp tạo bị lỗi."))
+    transaction.on_commit(lambda: enqueue_render(rendered.pk))
+    return rendered
+
+
+@transaction.atomic
+def save_reporting_rule(rule, form=None):
+    """Save a reporting rule; create the deadlines of the plan's years and move those still to come.
+
+    Past deadlines, and any a unit has already reported on, keep their dates: moving them would turn
+    a report sent on time into a late one.
+    """
+    if form is not None:
+        rule = form.save()
+    for year in rule.plan.years:
+        rule.deadline_for(year)
+    rule.sync_deadlines()
+    rule.deadlines.exclude(year__in=list(rule.plan.years)).filter(submissions__isnull=True).delete()
+    return rule
+
+
+def follow_plan_period(sender, plan, **kwargs):
+    """A plan's period changed (plans.signals.plan_period_changed): its rules' deadlines follow."""
+    for rule in plan.reporting_rules.all():
+        save_reporting_rule(rule)
+
+
+def rules_of_imported_plan(sender, *, plan, draft, unit, **kwargs):
+    """The reporting rules a plan document set out (plans.signals.plan_imported), with their deadlines."""
+    from accounts.models import Unit
+
+    for order, r in enumerate(draft.reporting_rules):
+        to = unit(r.to) if r.to else None
+        rule = ReportingRule.objects.create(
+            plan=plan,
+            kind=r.kind,
+            title=r.title[:255] or r.text[:255],
+            day=r.day,
+            month=r.month,
+            from_children_of=Unit.objects.get(code=r.from_children_of) if r.from_children_of else None,
+            to_unit=to or plan.focal_unit or plan.issuer,
+            text=r.text,
+            order=order,
+        )
+        rule.from_units.set(Unit.objects.filter(code__in=r.from_units))
+        save_reporting_rule(rule)

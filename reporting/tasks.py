@@ -1,9 +1,22 @@
-"""Rendering reports in the background; the management command calls the same functions."""
+"""Rendering reports in the background; the management command calls the same functions.
 
-from celery import shared_task
+A render ends "done" or "failed", never stays "pending"/"running": an error or the soft time limit is recorded by
+`run_render`; the hard time limit by the task's `on_failure` (Celery calls it in the worker's main process);
+a worker killed outright (out of memory, machine lost) by `fail_stale_renders`, which beat runs every 10 minutes.
+With the broker down the request is failed at once (`enqueue_render`). A failed render can be retried from its
+row (`services.retry_render`).
+"""
+
+import datetime
+import logging
+
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import RenderedReport
 from .report import build_consolidated_context, build_unit_context, render
@@ -21,7 +34,7 @@ def render_to_bytes(deadline, fmt, submission=None, progress=None):
 def run_render(rendered_id):
     """Render one RenderedReport row, recording progress as it goes; a failure is recorded, not raised."""
     claimed = RenderedReport.objects.filter(pk=rendered_id, status=RenderedReport.Status.PENDING).update(
-        status=RenderedReport.Status.RUNNING, progress=5
+        status=RenderedReport.Status.RUNNING, progress=5, started_at=timezone.now()
     )
     if not claimed:
         return None  # already taken by another worker (a retried message must not render twice)
@@ -44,16 +57,92 @@ def run_render(rendered_id):
             RenderedReport.objects.filter(pk=rendered_id).update(
                 file=rendered.file.name, status=RenderedReport.Status.DONE, progress=100, finished_at=timezone.now()
             )
+    except SoftTimeLimitExceeded:
+        mark_failed(rendered_id, timed_out_message())
+        raise
     except Exception as exc:  # noqa: BLE001 - one bad report must be visible, not crash the worker silently
-        RenderedReport.objects.filter(pk=rendered_id).update(
-            status=RenderedReport.Status.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
-        )
+        mark_failed(rendered_id, f"{type(exc).__name__}: {exc}")
         raise
     rendered.refresh_from_db()
     return rendered
 
 
-@shared_task(name="reporting.render_report")
+logger = logging.getLogger(__name__)
+UNFINISHED = (RenderedReport.Status.PENDING, RenderedReport.Status.RUNNING)
+
+
+def timed_out_message():
+    return _("Quá thời gian tạo tệp (%(seconds)s giây); có thể thử lại.") % {
+        "seconds": settings.REPORT_RENDER_SOFT_TIME_LIMIT
+    }
+
+
+def broker_down_message():
+    return _(
+        "Hệ thống xử lý nền (hàng đợi) tạm thời không hoạt động nên chưa tạo được tệp. "
+        "Vui lòng thử lại sau ít phút; nếu vẫn lỗi, báo quản trị viên."
+    )
+
+
+def mark_failed(rendered_id, error):
+    """Failed, unless it already finished: a late failure hook must not undo a done render."""
+    return RenderedReport.objects.filter(pk=rendered_id, status__in=UNFINISHED).update(
+        status=RenderedReport.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+class RenderTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Runs in the worker's main process also when the hard time limit killed the child.
+        if isinstance(exc, TimeLimitExceeded):
+            mark_failed(args[0], timed_out_message())
+
+
+@shared_task(
+    name="reporting.render_report",
+    base=RenderTask,
+    soft_time_limit=settings.REPORT_RENDER_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_RENDER_TIME_LIMIT,
+)
 def render_report_task(rendered_id):
     run_render(rendered_id)
     return rendered_id
+
+
+def enqueue_render(rendered_id):
+    """Queue the render; if the broker does not take it, the row is failed at once (nothing left pending)."""
+    try:
+        render_report_task.apply_async((rendered_id,), retry=False)
+    except Exception as exc:  # noqa: BLE001 - kombu/redis raise many kinds; all mean "not queued"
+        logger.error("could not queue render %s: %s: %s", rendered_id, type(exc).__name__, exc)
+        mark_failed(rendered_id, broker_down_message())
+        return False
+    return True
+
+
+def fail_stale_renders(now=None):
+    """Renders left unfinished by a worker that died: running longer than the hard time limit allows, or
+    pending (never picked up: message lost) for longer than STALE_PENDING_RENDER_SECONDS. Returns how many."""
+    now = now or timezone.now()
+    running_since = now - datetime.timedelta(seconds=settings.REPORT_RENDER_TIME_LIMIT + 60)
+    pending_since = now - datetime.timedelta(seconds=settings.STALE_PENDING_RENDER_SECONDS)
+    stale = RenderedReport.objects.filter(status=RenderedReport.Status.RUNNING, started_at__lt=running_since)
+    lost = RenderedReport.objects.filter(status=RenderedReport.Status.PENDING, created_at__lt=pending_since)
+    count = stale.update(
+        status=RenderedReport.Status.FAILED,
+        error=_("Tiến trình tạo tệp đã dừng giữa chừng (máy xử lý nền khởi động lại hoặc hết bộ nhớ); có thể thử lại."),
+        finished_at=now,
+    )
+    count += lost.update(
+        status=RenderedReport.Status.FAILED,
+        error=_("Yêu cầu tạo tệp không được xử lý (hàng đợi mất yêu cầu); có thể thử lại."),
+        finished_at=now,
+    )
+    if count:
+        logger.warning("marked %s stale report render(s) as failed", count)
+    return count
+
+
+@shared_task(name="reporting.fail_stale_renders", ignore_result=True)
+def fail_stale_renders_task():
+    return fail_stale_renders()

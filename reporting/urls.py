@@ -14,4 +14,7 @@ urlpatterns = [
     path("submissions/<int:pk>/accept/", views.submission_accept, name="submission_accept"),
     path("files/<int:pk>/progress/", views.rendered_progress, name="rendered_progress"),
     path("files/<int:pk>/download/", views.rendered_download, name="rendered_download"),
+    path("files/<int:pk>/retry/", views.rendered_retry, name="rendered_retry"),
+    path("plans/<int:plan_pk>/rules/new/", views.rule_edit, name="rule_create"),
+    path("rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),
 ]

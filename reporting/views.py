@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from plans import access as plan_access
 
 from . import services
 from .access import (
@@ -23,8 +24,8 @@ from .access import (
     get_submission_for,
     get_unit_report_for,
 )
-from .forms import DeadlineReportForm, RenderForm, ReturnForm, SubmissionForm, SubmissionRowFormSet
-from .models import RenderedReport, Submission, TrackerState, tracker_state
+from .forms import DeadlineReportForm, RenderForm, ReportingRuleForm, ReturnForm, SubmissionForm, SubmissionRowFormSet
+from .models import RenderedReport, ReportingRule, Submission, TrackerState, tracker_state
 
 
 @login_required
@@ -211,8 +212,29 @@ def submission_accept(request, pk):
 def _render_response(request, rendered, fallback_url):
     if request.htmx:
         return render(request, "reporting/partials/rendered_row.html", {"r": rendered})
-    messages.info(request, gettext("Đang tạo tệp báo cáo; tệp sẽ có trong danh sách khi hoàn tất."))
+    if rendered.status == RenderedReport.Status.FAILED:
+        messages.error(request, rendered.error)  # the queue did not take the request: say so, in Vietnamese
+    else:
+        messages.info(request, gettext("Đang tạo tệp báo cáo; tệp sẽ có trong danh sách khi hoàn tất."))
     return redirect(fallback_url)
+
+
+@login_required
+@require_POST
+def rendered_retry(request, pk):
+    """Render a failed file again (same version); whoever may request the render may retry it."""
+    rendered = get_rendered_for(request.user, pk)
+    if rendered.submission_id is None:
+        get_deadline_for(request.user, rendered.deadline_id, "manage")
+        url = reverse("reporting:tracker", args=[rendered.deadline_id])
+    else:
+        url = reverse("reporting:submission", args=[rendered.deadline_id, rendered.submission.unit_id])
+    try:
+        services.retry_render(rendered, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    rendered.refresh_from_db()
+    return _render_response(request, rendered, url)
 
 
 @login_required
@@ -260,3 +282,23 @@ def rendered_download(request, pk):
         filename=rendered.download_name(),
         content_type=rendered.content_type,
     )
+
+
+# --- Reporting rules of a plan, edited by its focal office --------------------------------------------
+
+
+@login_required
+def rule_edit(request, plan_pk=None, pk=None):
+    if pk is None:
+        plan = plan_access.get_plan_for(request.user, plan_pk, "edit")
+        rule = ReportingRule(plan=plan)
+    else:
+        rule = get_object_or_404(ReportingRule, pk=pk)
+        plan = plan_access.get_plan_for(request.user, rule.plan_id, "edit")
+    form = ReportingRuleForm(request.POST or None, instance=rule, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        services.save_reporting_rule(form.instance, form=form)
+        messages.success(request, gettext("Đã lưu quy định báo cáo; hạn báo cáo các năm đã được cập nhật."))
+        return redirect(reverse("plans:plan_detail", args=[plan.pk]) + "#rules")
+    title = gettext("Thêm quy định báo cáo") if pk is None else gettext("Sửa quy định báo cáo")
+    return render(request, "plans/plan_form.html", {"form": form, "title": title, "plan": plan})

@@ -181,13 +181,23 @@ def login(page, username, password="mat-khau-123"):
 class _Inbox:
     def __init__(self):
         self.messages = []
+        self.connections = 0  # SMTP sessions opened by clients
+        self.delay = 0  # seconds to wait before answering DATA: a slow server that answers after the client gave up
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
+        import asyncio
         import email
         from email import policy
 
         msg = email.message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": msg})
+        if self.delay:
+            await asyncio.sleep(self.delay)  # the message is taken; the "250 OK" comes late
         return "250 OK"
 
 

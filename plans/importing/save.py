@@ -190,7 +190,10 @@ class DraftSaver:
         for task in d.tasks:
             counter["task"] += 1
             self._task(plan, None, counter["task"], task)
-        self._rules(plan)
+        # Reporting rules belong to the reporting app, above this one: it writes them when told.
+        from plans.signals import plan_imported
+
+        plan_imported.send(sender=DraftSaver, plan=plan, draft=d, unit=self.resolve)
         plan.refresh_from_db()
         return plan
 
@@ -333,26 +336,6 @@ class DraftSaver:
         task.coordinating_units.set([u for u in units if u.pk != lead.pk])
         task.subindices.set(SubIndex.objects.filter(index__code="PCI", number__in=t.subindices))
         task.indicators.set(Indicator.objects.filter(code__in=t.indicators))
-
-    def _rules(self, plan):
-        from plans.services import save_reporting_rule
-        from reporting.models import ReportingRule
-
-        for order, r in enumerate(self.draft.reporting_rules):
-            to = self.resolve(r.to) if r.to else None
-            rule = ReportingRule.objects.create(
-                plan=plan,
-                kind=r.kind,
-                title=r.title[:255] or r.text[:255],
-                day=r.day,
-                month=r.month,
-                from_children_of=self._unit(r.from_children_of) if r.from_children_of else None,
-                to_unit=to or plan.focal_unit or self.issuer,
-                text=r.text,
-                order=order,
-            )
-            rule.from_units.set([self._unit(c) for c in r.from_units])
-            save_reporting_rule(rule)
 
 
 def save_draft(draft, *, key=None, create_units=False, unit_map=None, focal_unit=None, by=None, create_names=()):

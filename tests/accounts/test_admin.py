@@ -31,3 +31,15 @@ def test_every_changelist_opens_in_vietnamese_with_search_and_filters(client, pe
         assert response.status_code == 200, url
         title = response.content.decode().split("<title>")[1].split("</title>")[0]
         assert title.startswith("Chọn ") and ("để thay đổi" in title or "để xem" in title), title
+
+
+def test_a_plans_admin_page_edits_its_reporting_rules_inline(client, people, plan):
+    from tests.factories import ReportingRuleFactory
+
+    rule = ReportingRuleFactory(plan=plan, title="Báo cáo sáu tháng gửi Văn phòng")
+    client.force_login(people["admin"])
+    response = client.get(reverse("admin:plans_plan_change", args=[plan.pk]))
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][-1].formset
+    assert formset.model.__name__ == "ReportingRule" and [f.instance for f in formset.forms[:1]] == [rule]
+    assert 'value="Báo cáo sáu tháng gửi Văn phòng"' in response.content.decode()

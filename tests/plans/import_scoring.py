@@ -1,4 +1,4 @@
-"""Field-by-field comparison of an imported plan with the plan `load_demo` made from plans/data/demo.yaml.
+"""Field-by-field comparison of an imported plan with the plan `load_demo` made from demo/data/demo.yaml.
 
 Each field is one entry `name → value`; the score is matched / total over the demo plan's fields. Task
 titles are left out: the demo's are short labels written by hand, the document has none.

@@ -1,9 +1,9 @@
 """The bar of the importer: each source plan, as .txt and as the .docx and text PDF made from it, gives the
-plan that plans/data/demo.yaml holds — scored field by field against what `load_demo` produces."""
+plan that demo/data/demo.yaml holds — scored field by field against what `load_demo` produces."""
 
 import pytest
 
-from plans.demo import load_demo
+from demo.loader import load_demo
 from plans.importing import Directory, read_document
 from plans.importing.save import save_draft
 from plans.models import Plan

@@ -155,8 +155,8 @@ EXPECT = {
     "plans:task_delete": EDIT,
     "plans:target_create": EDIT,
     "plans:target_edit": EDIT,
-    "plans:rule_create": EDIT,
-    "plans:rule_edit": EDIT,
+    "reporting:rule_create": EDIT,  # a plan's reporting rules, edited from its page
+    "reporting:rule_edit": EDIT,
     "plans:plan_create": CREATE,
     "plans:section_paste": EDIT,
     # Imports belong to whoever uploaded them (see tests/plans/test_import_web.py); a missing one is 403/404.

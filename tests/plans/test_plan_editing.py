@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from indicators.models import Goal, SubIndex, Target
 from plans.models import Section, Task
@@ -168,12 +169,12 @@ def test_focal_office_removes_a_goal_of_a_target(as_user, plan):
 def test_a_new_reporting_rule_generates_its_deadlines_and_an_edit_moves_those_to_come(as_user, plan, org):
     client = as_user("carol")
     data = {"kind": "unit_to_focal", "title": "Báo cáo năm", "day": 15, "month": 11, "to_unit": org["khtcth"].pk}
-    assert client.post(f"/plans/{plan.pk}/rules/new/", data).status_code == 302
+    assert client.post(reverse("reporting:rule_create", args=[plan.pk]), data).status_code == 302
     rule = ReportingRule.objects.get(plan=plan)
     assert sorted(d.year for d in rule.deadlines.all()) == [2021, 2022, 2023, 2024, 2025]
     reported = Deadline.objects.get(rule=rule, year=2025)
     Submission.objects.create(deadline=reported, unit=org["qltm"], status=Submission.Status.SUBMITTED)
-    client.post(f"/rules/{rule.pk}/edit/", {**data, "day": 5, "month": 12})
+    client.post(reverse("reporting:rule_edit", args=[rule.pk]), {**data, "day": 5, "month": 12})
     assert Deadline.objects.get(rule=rule, year=2024).due_date == datetime.date(2024, 12, 5)
     assert "05/12/2024" in client.get(f"/plans/{plan.pk}/").content.decode()
     # A past deadline, and one a unit has already reported on, keep their dates.
@@ -183,7 +184,7 @@ def test_a_new_reporting_rule_generates_its_deadlines_and_an_edit_moves_those_to
 
 def test_a_day_that_does_not_exist_is_refused(as_user, plan, org):
     data = {"kind": "annual", "title": "Báo cáo", "day": 31, "month": 2, "to_unit": org["khtcth"].pk}
-    response = as_user("carol").post(f"/plans/{plan.pk}/rules/new/", data)
+    response = as_user("carol").post(reverse("reporting:rule_create", args=[plan.pk]), data)
     assert "Ngày 31/2 không tồn tại." in response.content.decode()
 
 
@@ -193,7 +194,7 @@ def test_only_the_focal_office_of_the_plan_edits_it(as_user, plan, task, org, na
     client = as_user(name)
     assert client.post(f"/plans/{plan.pk}/tasks/new/", {"title": "X"}).status_code == status
     assert client.post(f"/tasks/{task.pk}/delete/").status_code == status
-    assert client.post(f"/rules/{rule.pk}/edit/", {"day": 1}).status_code == status
+    assert client.post(reverse("reporting:rule_edit", args=[rule.pk]), {"day": 1}).status_code == status
     assert Task.objects.filter(pk=task.pk).exists()
 
 

@@ -1,4 +1,4 @@
-"""Loads plans/data/demo.yaml: the two source plans, their units and people, and demo users.
+"""Loads demo/data/demo.yaml: the two source plans, their units and people, and demo users.
 
 Every row is found by a natural key (unit code, plan key, section number, task
 position, username…) and updated in place, so loading twice leaves the same rows.
@@ -13,9 +13,8 @@ from django.db import transaction
 
 from accounts.models import Person, Unit, User
 from indicators.models import Goal, Index, Indicator, Province, SubIndex, Target
+from plans.models import Document, Plan, Section, Task
 from reporting.models import ReportingRule
-
-from .models import Document, Plan, Section, Task
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
 
