@@ -9,8 +9,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .verdicts import FIELD_LABELS, VALUE_FIELDS, WHOLE_VALUE, RegionRank, Verdict, missing_values, stray_values
 from pci_portal.history import PortalHistory
+
+from .verdicts import FIELD_LABELS, VALUE_FIELDS, WHOLE_VALUE, RegionRank, Verdict, missing_values, stray_values
 from .verdicts import Goal as GoalRules
 
 logger = logging.getLogger(__name__)
@@ -386,11 +387,6 @@ class Result(models.Model):
         what = self.indicator or self.subindex or self.index
         return f"{self.province} {self.year} – {what}"
 
-    def clean(self):
-        from pci_portal.inputs import check_years
-
-        check_years(self, "year")
-
     @property
     def rank_display(self):
         if self.rank is None:
@@ -399,6 +395,8 @@ class Result(models.Model):
 
     def clean(self):
         errors = {}
+        if self.year is not None and not (YEAR_MIN <= self.year <= YEAR_MAX):
+            errors["year"] = _("Năm phải từ %(a)s đến %(b)s.") % {"a": YEAR_MIN, "b": YEAR_MAX}
         if self.rank is not None and self.out_of and self.rank > self.out_of:
             errors["rank"] = _("Hạng không được lớn hơn số tỉnh được xếp hạng.")
         if self.tier and self.index_id:

@@ -102,3 +102,39 @@ def get_plan_for(user, pk, action="view"):
     if action == "edit" and not can_edit_plan(user, plan):
         raise PermissionDenied("Bạn không có quyền chỉnh sửa kế hoạch này.")
     return plan
+
+
+# Roles that may start a plan: the focal office (for its own agency), province administrators (for units of
+# their province; the role is added by the people work) and administrators (anywhere).
+def _province_admin_role():
+    return getattr(User.Role, "PROVINCE_ADMIN", None)
+
+
+def can_create_plan(user):
+    if not user.is_authenticated:
+        return False
+    role = _role(user)
+    if role == User.Role.ADMIN:
+        return True
+    if role == User.Role.FOCAL:
+        return user.agency is not None
+    return role is not None and role == _province_admin_role() and user.unit_id is not None
+
+
+def issuers_for(user):
+    """Units a user may name as the issuer of a new plan."""
+    from accounts.models import Unit
+
+    role = _role(user)
+    if role == User.Role.ADMIN:
+        return Unit.objects.all()
+    if role == User.Role.FOCAL and user.agency is not None:
+        return Unit.objects.filter(pk=user.agency.pk)
+    if role == _province_admin_role() and user.unit_id is not None:
+        return Unit.objects.subtree(user.unit.top_unit())
+    return Unit.objects.none()
+
+
+def require_create_plan(user):
+    if not can_create_plan(user):
+        raise PermissionDenied("Bạn không có quyền tạo kế hoạch.")

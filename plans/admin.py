@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Target
 
-from .models import Document, Evidence, Plan, Section, Task, TaskOccurrence, TaskUpdate
+from .models import Document, Evidence, Plan, PlanImport, Section, Task, TaskOccurrence, TaskUpdate
 
 
 @admin.register(Document)
@@ -144,3 +144,11 @@ class EvidenceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "status", "progress", "created_by", "created_at", "plan"]
+    list_filter = ["status"]
+    search_fields = ["original_name"]
+    readonly_fields = ["file", "original_name", "content_type", "size", "sha256", "draft", "plan", "created_by"]

@@ -8,5 +8,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Kế hoạch và nhiệm vụ")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (unit_merged)
-        from . import signals  # noqa: F401
+        from . import (
+            receivers,  # noqa: F401  (unit_merged)
+            signals,  # noqa: F401
+        )

@@ -159,10 +159,24 @@ class AssignForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-def _helper():
+def _helper(another=False):
     helper = FormHelper()
     helper.add_input(Submit("save", _("Lưu")))
+    if another:
+        another = Submit("save_another", _("Lưu và thêm tiếp"))
+        another.field_classes = "btn btn-outline-primary"
+        helper.add_input(another)
     return helper
+
+
+# Selects of units and people get a filter box (static/js/select-filter.js): type part of a name,
+# with or without diacritics, and the list narrows. No CDN, no extra request.
+FILTERED = {"data-filter": "1"}
+
+
+def _filtered(*fields):
+    for field in fields:
+        field.widget.attrs.update(FILTERED)
 
 
 def units_of(plan):
@@ -212,6 +226,7 @@ class PlanForm(VersionCheckMixin, forms.ModelForm):
         self.fields["follows"].queryset = others
         self.fields["signer"].queryset = Person.objects.filter(unit__in=units_of(self.instance))
         bound_year_fields(self, "period_start", "period_end")
+        _filtered(self.fields["signer"], self.fields["parent"], self.fields["relies_on"])
         self.helper = _helper()
 
     def clean(self):
@@ -232,7 +247,7 @@ class SectionForm(VersionCheckMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = plan.sections.exclude(pk=self.instance.pk)
         self.fields["subindices"].queryset = SubIndex.objects.filter(index__code="PCI").select_related("index")
-        self.helper = _helper()
+        self.helper = _helper(another=True)
 
 
 class TaskForm(VersionCheckMixin, forms.ModelForm):
@@ -267,7 +282,8 @@ class TaskForm(VersionCheckMixin, forms.ModelForm):
         self.fields["coordinating_units"].queryset = units
         self.fields["leader"].queryset = Person.objects.filter(unit__in=units)
         self.fields["subindices"].queryset = SubIndex.objects.filter(index__code="PCI").select_related("index")
-        self.helper = _helper()
+        _filtered(self.fields["lead_unit"], self.fields["coordinating_units"], self.fields["leader"])
+        self.helper = _helper(another=True)
 
     def clean(self):
         data = super().clean()
@@ -395,3 +411,160 @@ class GoalForm(forms.ModelForm):
 
 
 GoalFormSet = inlineformset_factory(Target, Goal, form=GoalForm, formset=BaseGoalFormSet, extra=2, can_delete=True)
+
+
+PLAN_FIELDS = [
+    "kind",
+    "issuer",
+    "focal_unit",
+    "number",
+    "number_suffix",
+    "date",
+    "place",
+    "title",
+    "period_start",
+    "period_end",
+    "parent",
+    "relies_on",
+    "follows",
+    "legal_basis",
+    "tracked",
+    "signer",
+    "signer_title",
+    "recipients",
+    "preamble",
+    "objectives",
+    "closing",
+    "is_public",
+]
+
+
+class PlanCreateForm(forms.ModelForm):
+    """A new plan: every field of the document, its issuer and focal office, and the plans it hangs on."""
+
+    class Meta:
+        model = Plan
+        fields = PLAN_FIELDS
+        widgets = {
+            "date": DayMonthYearInput(),
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+            "preamble": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.Textarea(attrs={"rows": 4}),
+            "closing": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        from . import access
+
+        super().__init__(*args, **kwargs)
+        issuers = access.issuers_for(user)
+        self.fields["issuer"].queryset = issuers
+        tops = {u.path.strip("/").split("/")[0] for u in issuers.only("path")[:500]}
+        tree = Unit.objects.filter(Q(*[Q(path__startswith=f"/{t}/") for t in tops], _connector=Q.OR)) if tops else None
+        self.fields["focal_unit"].queryset = tree if tree is not None else Unit.objects.none()
+        self.fields["signer"].queryset = (
+            Person.objects.filter(unit__in=tree).select_related("unit") if tree is not None else Person.objects.none()
+        )
+        readable = Plan.objects.visible_to(user).select_related("issuer")
+        self.fields["parent"].queryset = readable
+        self.fields["relies_on"].queryset = readable
+        self.fields["follows"].queryset = readable
+        bound_year_fields(self, "period_start", "period_end")
+        if issuers.count() == 1:
+            self.fields["issuer"].initial = issuers.first().pk
+        if user.role == User.Role.FOCAL and user.unit_id:
+            self.fields["focal_unit"].initial = user.unit_id
+        self.fields["period_start"].initial = self.fields["period_end"].initial = None
+        _filtered(
+            self.fields["issuer"],
+            self.fields["focal_unit"],
+            self.fields["signer"],
+            self.fields["parent"],
+            self.fields["relies_on"],
+            self.fields["legal_basis"],
+        )
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("Năm kết thúc không được trước năm bắt đầu."))
+        issuer, focal = data.get("issuer"), data.get("focal_unit")
+        if issuer and focal and not focal.is_within(issuer):
+            self.add_error("focal_unit", _("Đơn vị đầu mối phải là cơ quan ban hành hoặc một đơn vị thuộc cơ quan đó."))
+        return data
+
+
+class PasteTasksForm(forms.Form):
+    """Many tasks at once: one per line, with what they share (lead unit, coordinating units, leader, time)."""
+
+    lines = forms.CharField(
+        label=_("Các nhiệm vụ (mỗi dòng một nhiệm vụ)"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Dán từ văn bản; dấu “-”, “+”, “*” hay số thứ tự đầu dòng được bỏ đi, dòng trống được bỏ qua."),
+    )
+    lead_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none())
+    coordinating_units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị phối hợp"), queryset=Unit.objects.none(), required=False
+    )
+    leader = forms.ModelChoiceField(label=_("Lãnh đạo phụ trách"), queryset=Person.objects.none(), required=False)
+    timeframe = forms.ChoiceField(label=_("Thời gian thực hiện"), choices=Task.Timeframe.choices)
+    timeframe_text = forms.CharField(label=_("Thời gian (nguyên văn)"), max_length=255, required=False)
+    due_date = forms.DateField(label=_("Hạn hoàn thành"), required=False, widget=DayMonthYearInput())
+
+    MAX_LINES = 200
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_of(plan)
+        self.fields["lead_unit"].queryset = units
+        self.fields["coordinating_units"].queryset = units
+        self.fields["leader"].queryset = Person.objects.filter(unit__in=units)
+        _filtered(self.fields["lead_unit"], self.fields["coordinating_units"], self.fields["leader"])
+        self.helper = _helper()
+
+    def clean_lines(self):
+        import re
+
+        items = []
+        for raw in self.cleaned_data["lines"].splitlines():
+            text = re.sub(r"^\s*(?:[-+*•–]|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s*", "", raw).strip()
+            if text:
+                items.append(text)
+        if not items:
+            raise forms.ValidationError(_("Chưa có nhiệm vụ nào: hãy dán ít nhất một dòng có nội dung."))
+        if len(items) > self.MAX_LINES:
+            raise forms.ValidationError(
+                _("Mỗi lần dán tối đa %(max)s nhiệm vụ; hãy chia thành nhiều lần."), params={"max": self.MAX_LINES}
+            )
+        return items
+
+    def clean(self):
+        data = super().clean()
+        if data.get("timeframe") == Task.Timeframe.ONCE and not data.get("due_date"):
+            self.add_error("due_date", _("Nhiệm vụ thực hiện một lần cần có hạn hoàn thành."))
+        return data
+
+
+class PlanImportForm(forms.Form):
+    """The plan's own document, or its Excel appendix of tasks."""
+
+    ALLOWED = ["docx", "pdf", "txt", "xlsx", "doc"]
+
+    file = forms.FileField(
+        label=_("Văn bản kế hoạch"),
+        help_text=_("Word (.docx), PDF có lớp văn bản, .txt, hoặc phụ lục nhiệm vụ Excel (.xlsx)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt,.xlsx,.doc"}),
+    )
+
+    def clean_file(self):
+        from pci_portal.uploads import check_upload
+
+        return check_upload(
+            self.cleaned_data["file"],
+            allowed=self.ALLOWED,
+            max_bytes=settings.IMPORT_MAX_BYTES,
+            allowed_label=".docx, .pdf, .txt, .xlsx",
+        )

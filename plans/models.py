@@ -167,15 +167,6 @@ class Plan(models.Model):
     def __str__(self):
         return f"{self.display_number} – {Truncator(self.title).chars(80)}"
 
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from pci_portal.inputs import check_years
-
-        check_years(self, "period_start", "period_end")
-        if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": _("Năm kết thúc không được trước năm bắt đầu.")})
-
     @property
     def display_number(self):
         """ "253/KH-UBND", or "/KH-SCT" for a document not numbered yet."""
@@ -192,7 +183,12 @@ class Plan(models.Model):
         return range(self.period_start, self.period_end + 1)
 
     def clean(self):
+        from pci_portal.inputs import check_years
+
         super().clean()
+        check_years(self, "period_start", "period_end")
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("Năm kết thúc không được trước năm bắt đầu.")})
         seen, plan = {self.pk}, self.follows
         while plan is not None:  # A follows B follows A would make every baseline circular
             if plan.pk in seen:
@@ -608,6 +604,57 @@ class Evidence(models.Model):
         verbose_name = _("minh chứng")
         verbose_name_plural = _("minh chứng")
         ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+def import_source_path(instance, filename):
+    # Random name: the stored path must not be guessable; the original name is kept in the row.
+    import uuid
+
+    return f"plan-sources/{uuid.uuid4().hex}"
+
+
+class PlanImport(models.Model):
+    """A plan document being imported: the uploaded file, the draft read from it (edited on the review page),
+    and, once saved, the plan it became — whose source document the file then is."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ đọc")
+        RUNNING = "running", _("Đang đọc")
+        READY = "ready", _("Chờ rà soát")
+        FAILED = "failed", _("Không đọc được")
+        SAVED = "saved", _("Đã lưu thành kế hoạch")
+
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    file = models.FileField(_("tệp"), upload_to=import_source_path, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("định dạng"), max_length=120, blank=True)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    draft = models.JSONField(_("bản nháp"), default=dict, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_imports",
+    )
+    created_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every edit of the draft; a form carries the version it was read at.
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("nhập kế hoạch từ văn bản")
+        verbose_name_plural = _("nhập kế hoạch từ văn bản")
+        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return self.original_name

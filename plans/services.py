@@ -175,3 +175,66 @@ def save_target(form, formset):
     formset.instance = target
     formset.save()
     return target
+
+
+def new_plan_key(issuer, number="", year=None):
+    """A stable, unique, ASCII key for a new plan: issuer code, number or year, and a counter if taken."""
+    from django.utils.text import slugify
+
+    from .models import Plan
+
+    head = slugify(f"{issuer.code}-{number.split('/')[0] if number else ''}-{year or ''}")[:50].strip("-")
+    key, n = head or "plan", 1
+    while Plan.objects.filter(key=key).exists():
+        n += 1
+        key = f"{head}-{n}"
+    return key
+
+
+@transaction.atomic
+def create_plan(form, *, by=None):
+    """Create a plan from PlanCreateForm; its reporting rules come later, so there is nothing else to sync."""
+    plan = form.save(commit=False)
+    plan.key = new_plan_key(plan.issuer, plan.number, plan.period_start)
+    plan.save()
+    form.save_m2m()
+    return plan
+
+
+@transaction.atomic
+def add_tasks(
+    plan, *, section, lines, lead_unit, coordinating_units=(), leader=None, timeframe, timeframe_text="", due_date=None
+):
+    """Add one task per pasted line to `section` (after its tasks), all sharing units, leader and time."""
+    from django.db.models import Max
+
+    from .models import Task
+
+    start = (plan.tasks.aggregate(m=Max("order"))["m"] or 0) + 1
+    created = []
+    for offset, text in enumerate(lines):
+        task = Task.objects.create(
+            plan=plan,
+            section=section,
+            order=start + offset,
+            title=_short_title(text),
+            description=text,
+            lead_unit=lead_unit,
+            leader=leader,
+            timeframe=timeframe,
+            timeframe_text=timeframe_text,
+            due_date=due_date,
+        )
+        task.coordinating_units.set(coordinating_units)
+        if section is not None:
+            task.subindices.set(section.subindices.all())
+        created.append(task)
+    return created
+
+
+def _short_title(text, limit=120):
+    """A task's title from its text: the first clause, cut at a word boundary."""
+    from django.utils.text import Truncator
+
+    first = text.split(";")[0].split(". ")[0].strip().rstrip(".;:")
+    return Truncator(first or text).chars(limit)

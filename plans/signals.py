@@ -33,3 +33,8 @@ def schedule_after_migrate(sender, app_config=None, **kwargs):
     missing = Task.objects.filter(occurrences__isnull=True)
     if missing.exists():
         schedule.sync_tasks(missing)
+
+
+# A plan was saved from an imported document (plans.importing.save), inside the transaction; sent with
+# plan=, draft= (the Draft) and unit= (a function: UnitRef → Unit). reporting writes the draft's reporting rules.
+plan_imported = Signal()

@@ -24,6 +24,8 @@ from .forms import (
     AssignForm,
     CommentForm,
     GoalFormSet,
+    PasteTasksForm,
+    PlanCreateForm,
     PlanForm,
     SectionForm,
     TargetForm,
@@ -297,6 +299,7 @@ def plan_list(request):
             "q": q,
             "show_all": request.GET.get("all") == "1",
             "can_keep": bool(kept),
+            "can_create": access.can_create_plan(user),
             "query": _query_without_page(request),
         },
     )
@@ -361,6 +364,7 @@ def plan_detail(request, pk):
             "stats": stats,
             "rules": plan.reporting_rules.select_related("to_unit").prefetch_related("deadlines"),
             "can_edit": access.can_edit_plan(user, plan),
+            "source": plan.imports.filter(status="saved").order_by("-created_at").first(),
             "today": today,
         },
     )
@@ -371,6 +375,45 @@ def plan_detail(request, pk):
 
 def _edit_page(request, form, title, plan, extra=None, template="plans/plan_form.html"):
     return render(request, template, {"form": form, "title": title, "plan": plan, **(extra or {})})
+
+
+@login_required
+def plan_create(request):
+    access.require_create_plan(request.user)
+    form = PlanCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        plan = services.create_plan(form, by=request.user)
+        messages.success(
+            request,
+            _("Đã tạo kế hoạch. Tiếp theo: thêm nhóm giải pháp, nhiệm vụ, mục tiêu và quy định báo cáo."),
+        )
+        return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/plan_create.html", {"form": form, "title": _("Tạo kế hoạch mới")})
+
+
+@login_required
+def tasks_paste(request, pk):
+    section, plan = _section_for(request, pk)
+    form = PasteTasksForm(request.POST or None, plan=plan, initial={"timeframe": Task.Timeframe.REGULAR})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = services.add_tasks(
+            plan,
+            section=section,
+            lines=data["lines"],
+            lead_unit=data["lead_unit"],
+            coordinating_units=list(data["coordinating_units"]),
+            leader=data["leader"],
+            timeframe=data["timeframe"],
+            timeframe_text=data["timeframe_text"],
+            due_date=data["due_date"],
+        )
+        messages.success(
+            request, _("Đã thêm %(n)s nhiệm vụ vào nhóm “%(section)s”.") % {"n": len(created), "section": section}
+        )
+        return redirect(reverse("plans:plan_detail", args=[plan.pk]) + f"#section-{section.pk}")
+    title = _("Dán nhiều nhiệm vụ vào nhóm “%(section)s”") % {"section": section}
+    return _edit_page(request, form, title, plan)
 
 
 @login_required
@@ -401,6 +444,8 @@ def section_edit(request, plan_pk=None, pk=None):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Đã lưu nhóm giải pháp."))
+        if "save_another" in request.POST:
+            return redirect("plans:section_create", plan_pk=plan.pk)
         return redirect(reverse("plans:plan_detail", args=[plan.pk]) + f"#section-{form.instance.pk}")
     title = _("Thêm nhóm giải pháp") if pk is None else _("Sửa nhóm giải pháp")
     delete_url = reverse("plans:section_delete", args=[pk]) if pk else None
@@ -431,6 +476,10 @@ def task_edit(request, plan_pk=None, pk=None):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Đã lưu nhiệm vụ “%(title)s”.") % {"title": form.instance.title})
+        if "save_another" in request.POST:
+            # The next task most often belongs to the same section.
+            url = reverse("plans:task_create", args=[plan.pk])
+            return redirect(f"{url}?section={form.instance.section_id}" if form.instance.section_id else url)
         return redirect("plans:task_detail", pk=form.instance.pk)
     title = _("Thêm nhiệm vụ") if pk is None else _("Sửa nhiệm vụ")
     delete_url = reverse("plans:task_delete", args=[pk]) if pk else None

@@ -8,11 +8,13 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Báo cáo định kỳ")
 
     def ready(self):
-        from plans.signals import plan_period_changed
+        from plans.signals import plan_imported, plan_period_changed
 
-        from . import receivers  # noqa: F401  (unit_merged)
-        from .services import follow_plan_period
+        from . import (
+            receivers,  # noqa: F401  (unit_merged)
+            signals,  # noqa: F401
+        )
+        from .services import follow_plan_period, rules_of_imported_plan
 
         plan_period_changed.connect(follow_plan_period, dispatch_uid="reporting.follow_plan_period")
-
-        from . import signals  # noqa: F401
+        plan_imported.connect(rules_of_imported_plan, dispatch_uid="reporting.rules_of_imported_plan")

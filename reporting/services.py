@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.notices import notify
 from plans.models import Task, TaskUpdate
 
-from .models import RenderedReport, Submission, SubmissionRow
+from .models import RenderedReport, ReportingRule, Submission, SubmissionRow
 
 
 def tasks_led_by(deadline, unit):
@@ -294,4 +294,25 @@ def save_reporting_rule(rule, form=None):
 def follow_plan_period(sender, plan, **kwargs):
     """A plan's period changed (plans.signals.plan_period_changed): its rules' deadlines follow."""
     for rule in plan.reporting_rules.all():
+        save_reporting_rule(rule)
+
+
+def rules_of_imported_plan(sender, *, plan, draft, unit, **kwargs):
+    """The reporting rules a plan document set out (plans.signals.plan_imported), with their deadlines."""
+    from accounts.models import Unit
+
+    for order, r in enumerate(draft.reporting_rules):
+        to = unit(r.to) if r.to else None
+        rule = ReportingRule.objects.create(
+            plan=plan,
+            kind=r.kind,
+            title=r.title[:255] or r.text[:255],
+            day=r.day,
+            month=r.month,
+            from_children_of=Unit.objects.get(code=r.from_children_of) if r.from_children_of else None,
+            to_unit=to or plan.focal_unit or plan.issuer,
+            text=r.text,
+            order=order,
+        )
+        rule.from_units.set(Unit.objects.filter(code__in=r.from_units))
         save_reporting_rule(rule)

@@ -88,7 +88,7 @@ def test_focal_office_adds_a_task_to_a_plan_in_the_browser(page, demo):
     page.get_by_label("Đơn vị chủ trì").select_option(label="Phòng Quản lý thương mại")
     page.get_by_label("Thời gian thực hiện").select_option(label="Một lần (có hạn)")
     page.get_by_label("Hạn hoàn thành").fill("30/11/2025")
-    page.get_by_role("button", name="Lưu").click()
+    page.get_by_role("button", name="Lưu", exact=True).click()
     page.get_by_role("heading", name="Tập huấn thương mại điện tử cho doanh nghiệp nhỏ").wait_for()
     expect(page.get_by_text("30/11/2025")).to_be_visible()
     assert plan.tasks.filter(title="Tập huấn thương mại điện tử cho doanh nghiệp nhỏ").exists()

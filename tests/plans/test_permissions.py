@@ -134,7 +134,9 @@ def _url(name, params, objects):
 
 # --- What this app promises -----------------------------------------------------------------------
 
-LIST, VIEW, EDIT, POST_ONLY = "list", "view", "edit", "post_only"
+LIST, VIEW, EDIT, POST_ONLY, CREATE = "list", "view", "edit", "post_only", "create"
+NO_SOURCE = "no_source"  # a plan typed in by hand has no source document: 404 for everyone
+CREATES = {"carol", "admin"}  # the focal office (for its own agency) and administrators start plans
 EXPECT = {
     "plans:my_tasks": LIST,
     "plans:plan_list": LIST,
@@ -155,6 +157,15 @@ EXPECT = {
     "plans:target_edit": EDIT,
     "reporting:rule_create": EDIT,  # a plan's reporting rules, edited from its page
     "reporting:rule_edit": EDIT,
+    "plans:plan_create": CREATE,
+    "plans:section_paste": EDIT,
+    # Imports belong to whoever uploaded them (see tests/plans/test_import_web.py); a missing one is 403/404.
+    "plans:import_start": CREATE,
+    "plans:import_review": VIEW,
+    "plans:import_progress": VIEW,
+    "plans:import_update": POST_ONLY,
+    "plans:import_discard": POST_ONLY,
+    "plans:plan_source": NO_SOURCE,
     "home": LIST,
 }
 
@@ -166,6 +177,10 @@ def expected_status(kind, who, side):
         return 302
     if kind == LIST:
         return {200, 302}
+    if kind == CREATE:
+        return 200 if who in CREATES else 403
+    if kind == NO_SOURCE:
+        return 404
     sees = who in (SEES_OURS if side == "ours" else SEES_THEIRS)
     if not sees:
         return 404
