@@ -46,9 +46,8 @@ class UnitForm(forms.ModelForm):
         if not user.is_admin_role or (self.instance.pk and self.instance.parent_id):
             del self.fields["province"]  # a province belongs to the root of its tree, set by the portal administrator
         else:
-            from indicators.models import Province
-
-            self.fields["province"].queryset = Province.objects.order_by("name", "valid_from")
+            # The model field's own queryset: accounts sits beside indicators and does not import it.
+            self.fields["province"].queryset = self.fields["province"].queryset.order_by("name", "valid_from")
             self.fields["province"].label_from_instance = _province_label
 
     def clean(self):
