@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from .models import User
 
@@ -12,5 +13,5 @@ def home(request):
     if user.is_admin_role or user.role == User.Role.LEADER:
         return redirect("plans:plan_list")
     if user.role == User.Role.FOCAL:
-        return redirect("/plans/?mine=1")
+        return redirect(reverse("plans:plan_list") + "?mine=1")
     return redirect("plans:my_tasks")
