@@ -37,6 +37,8 @@ def _headings(page):
 
 
 def test_focal_office_imports_the_quang_ngai_plan_from_docx(page, demo):
+    # Reading and saving run in the request here (Celery eager); a loaded CI machine needs more than 15 s.
+    page.set_default_timeout(90_000)
     data, name = seed_file("qng", "docx")
     login(page, "qng.tonghop", "demo12345")
     page.goto("/plans/")
