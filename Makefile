@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test install migrate demo lint format check-migrations bench clean screenshots prod-smoke backup restore
+.PHONY: run test install migrate demo demo-reset lint format check-migrations bench clean screenshots prod-smoke backup restore
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -22,6 +22,12 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	$(PY) manage.py load_demo
+
+# Start the demo over: empty the database, load the reference data, the two plans and today's illustration.
+demo-reset: migrate
+	$(PY) manage.py flush --noinput
+	$(PY) manage.py load_reference
 	$(PY) manage.py load_demo
 
 # The site, a Celery worker and beat, on SQLite and a filesystem broker unless
