@@ -143,10 +143,7 @@ def public_plan(request, key):
         .select_related("subindex", "province", "index", "indicator")
         .prefetch_related("goals", "subindex_group", "subindex__names")
     )
-    target_rows = []
-    for t in targets:
-        results = [r for r in t.results() if r is not None]
-        target_rows.append({"target": t, "results": results, "verdict": t.verdict()})
+    target_rows = [t.assess() for t in targets]
     sections = (
         plan.sections.annotate(
             n=Count("tasks"),
