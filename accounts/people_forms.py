@@ -46,8 +46,9 @@ class UnitForm(forms.ModelForm):
         if not user.is_admin_role or (self.instance.pk and self.instance.parent_id):
             del self.fields["province"]  # a province belongs to the root of its tree, set by the portal administrator
         else:
-            # The model field's own queryset: accounts sits beside indicators and does not import it.
-            self.fields["province"].queryset = self.fields["province"].queryset.order_by("name", "valid_from")
+            # accounts and indicators sit side by side: reach the model through the field, not an import.
+            province_model = Unit._meta.get_field("province").related_model
+            self.fields["province"].queryset = province_model.objects.order_by("name", "valid_from")
             self.fields["province"].label_from_instance = _province_label
 
     def clean(self):

@@ -22,7 +22,7 @@ def demo_today(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with time_machine.travel(SOME_DAY, tick=False):
         out = StringIO()
-        call_command("load_demo", stdout=out)
+        call_command("load_demo", force=True, stdout=out, stderr=StringIO())
         yield out.getvalue()
 
 
@@ -51,5 +51,5 @@ def test_send_reminders_dry_run_lists_reminders_on_the_day(demo_today):
 
 def test_loading_again_leaves_one_illustrative_plan(demo_today):
     with time_machine.travel(SOME_DAY + datetime.timedelta(days=30), tick=False):
-        call_command("load_demo", stdout=StringIO())
+        call_command("load_demo", force=True, stdout=StringIO(), stderr=StringIO())
     assert Plan.objects.filter(key=KEY).count() == 1
