@@ -6,7 +6,7 @@ PY := $(BIN)/python
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test install migrate demo lint format check-migrations bench clean screenshots prod-smoke backup restore
+.PHONY: run test install migrate demo demo-reset lint format check-migrations bench clean screenshots prod-smoke backup restore loadtest
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -22,6 +22,12 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	$(PY) manage.py load_demo
+
+# Start the demo over: empty the database, load the reference data, the two plans and today's illustration.
+demo-reset: migrate
+	$(PY) manage.py flush --noinput
+	$(PY) manage.py load_reference
 	$(PY) manage.py load_demo
 
 # The site, a Celery worker and beat, on SQLite and a filesystem broker unless
@@ -55,6 +61,11 @@ backup: install
 restore: install
 	@test -n "$(ARCHIVE)" || { echo "Dùng: make restore ARCHIVE=var/backups/pci-backup-….tar.gz"; exit 1; }
 	$(PY) manage.py restore $(ARCHIVE)
+
+# Load test (bench/loadtest.py, bench/locustfile.py): 100 users of every role for 60 s against gunicorn on
+# PostgreSQL (DATABASE_URL's server) on loopback; figures in docs/benchmarks.md. `make test` runs a short one.
+loadtest: install
+	env -u DEBUG $(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
 prod-smoke: install
 	env -u DEBUG $(PY) bin/prod-smoke

@@ -162,33 +162,9 @@ def target_rows(plan, year):
         s = series.get((t.province_id, subjects[0][0].pk if subjects[0][0] else None)) if single else None
         if s is not None:
             s.label = t.subject_label if t.subindex_id else _("PCI (tổng)")
-            published = s.years.get(t.year)
-            result = _ResultView(published) if published and published["score"] is not None else None
-            base = s.years.get(t.baseline_year) if t.baseline_year else None
-            baseline = (
-                t.baseline_rank if t.baseline_rank is not None else (base or {}).get("rank"),
-                t.baseline_score if t.baseline_score is not None else (base or {}).get("score"),
-                t.baseline_out_of or (base or {}).get("out_of"),
-            )
-            verdict = t.verdict(results=[result], baseline=baseline)
-        else:
-            result, baseline = None, t.baseline()
-            verdict = t.verdict()
-        rows.append(
-            {
-                "target": t,
-                "subject": t.subject_label,
-                "baseline_year": t.baseline_year,
-                "baseline_rank": baseline[0],
-                "baseline_score": baseline[1],
-                "baseline_out_of": baseline[2],
-                "goal": t.goals_label,
-                "year": t.year,
-                "result": result,
-                "verdict": verdict,
-                "series_key": s.key if s else None,
-            }
-        )
+        # The verdict and its wording come from the one home (Target.assess), as on every other page.
+        rows.append({"target": t, "a": t.assess(), "verdict": None, "series_key": s.key if s else None})
+        rows[-1]["verdict"] = rows[-1]["a"].verdict
     charts = [s.as_chart() for s in series.values() if s.years]
     return rows, charts, series
 

@@ -12,7 +12,7 @@ import yaml
 from django.db import transaction
 
 from accounts.models import Person, Unit, User
-from indicators.models import Goal, Index, Indicator, Province, SubIndex, Target
+from indicators.models import Goal, Index, Indicator, Province, Region, SubIndex, Target
 from plans.models import Document, Plan, Section, Task
 from reporting.models import ReportingRule
 
@@ -154,7 +154,7 @@ class DemoLoader:
                 goal.kind = g["kind"]
                 goal.value = _dec(g.get("value"))
                 goal.low, goal.high, goal.out_of = g.get("low"), g.get("high"), g.get("out_of")
-                goal.region, goal.region_size = g.get("region", ""), g.get("region_size")
+                goal.region = Region.objects.for_year(t["year"]).get(name=g["region"]) if g.get("region") else None
                 goal.tier = g.get("tier", "")
                 goal.save()
             for extra in goals[len(t["goals"]) :]:

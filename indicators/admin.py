@@ -1,6 +1,19 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Goal, Index, Indicator, Province, Result, SubIndex, SubIndexName, Target
+from .models import (
+    Goal,
+    Index,
+    Indicator,
+    Province,
+    Region,
+    Result,
+    SubIndex,
+    SubIndexName,
+    Target,
+    TargetMember,
+    TierLevel,
+)
 
 
 class SubIndexInline(admin.TabularInline):
@@ -37,18 +50,58 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(Province)
 class ProvinceAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "region", "valid_from", "valid_to", "successor"]
+    list_display = ["name", "code", "kind", "region", "valid_from", "valid_to", "successor", "renamed_to"]
     list_filter = ["kind", "region", "valid_to", "valid_from"]
     search_fields = ["name", "name_en", "code"]
     autocomplete_fields = ["successor"]
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(SimpleHistoryAdmin):
     list_display = ["province", "year", "index", "subindex", "indicator", "score", "rank", "out_of", "tier"]
     list_filter = ["year", "index", "subindex", "tier"]
     search_fields = ["province__name", "source"]
     autocomplete_fields = ["province", "subindex", "indicator"]
+
+
+@admin.register(Result.history.model)
+class HistoricalResultAdmin(admin.ModelAdmin):
+    """Who changed which published result, when, to what: read only (history rows are never edited)."""
+
+    list_display = ["history_date", "history_user", "history_type", "province", "year", "index", "subindex"]
+    list_display += ["score", "rank", "tier"]
+    list_filter = ["history_type", "year", "index"]
+    search_fields = ["province__name", "history_user__username", "history_user__full_name"]
+    date_hierarchy = "history_date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MemberInline(admin.TabularInline):
+    model = TargetMember
+    extra = 0
+    autocomplete_fields = ["subindex"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "from_year", "to_year"]
+    list_filter = ["from_year", "to_year"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["provinces"]
+
+
+@admin.register(TierLevel)
+class TierLevelAdmin(admin.ModelAdmin):
+    list_display = ["name", "index", "code", "position", "from_year", "to_year"]
+    list_filter = ["index"]
 
 
 class GoalInline(admin.TabularInline):
@@ -62,5 +115,4 @@ class TargetAdmin(admin.ModelAdmin):
     list_filter = ["year", "index", "subindex", "plan"]
     search_fields = ["text", "plan__number", "plan__title"]
     autocomplete_fields = ["plan", "subindex", "indicator", "province"]
-    filter_horizontal = ["subindex_group"]
-    inlines = [GoalInline]
+    inlines = [MemberInline, GoalInline]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,13 +15,13 @@ SESSION_KEY = "pci_results_import"
 
 
 def can_manage_results(user):
-    """Published results are kept by administrators and focal offices."""
-    return user.is_authenticated and (user.is_admin_role or user.role == user.Role.FOCAL)
+    """Published results are kept by administrators and the people given the results-keeper right."""
+    return user.is_authenticated and (user.is_admin_role or user.has_perm("indicators.keep_results"))
 
 
 def _require_manager(request):
     if not can_manage_results(request.user):
-        raise PermissionDenied(_("Chỉ quản trị viên và đơn vị đầu mối được nhập kết quả PCI."))
+        raise PermissionDenied(_("Chỉ quản trị viên và người được giao giữ kết quả công bố được nhập, sửa kết quả."))
 
 
 @login_required
@@ -32,27 +33,31 @@ def import_results(request):
         if not pending:
             messages.error(request, _("Phiên xem trước đã hết hạn, hãy tải tệp lên lại."))
             return redirect("indicators:import_results")
-        created, updated = save_results(pending["year"], pending["out_of"], pending["rows"], pending["source"])
+        if pending.get("needs_confirmation") and not request.POST.get("confirm_warnings"):
+            messages.error(request, _("Hãy đánh dấu đã kiểm tra các cảnh báo và thay đổi trước khi lưu."))
+            return redirect("indicators:import_results")
+        index_code = pending.get("index", "PCI")
+        created, updated = save_results(
+            pending["year"], pending["out_of"], pending["rows"], pending["source"], index_code, user=request.user
+        )
         del request.session[SESSION_KEY]
         messages.success(
             request,
-            _("Đã lưu kết quả PCI %(year)s: %(created)d kết quả mới, %(updated)d kết quả cập nhật.")
-            % {"year": pending["year"], "created": created, "updated": updated},
+            _("Đã lưu kết quả %(index)s %(year)s: %(created)d kết quả mới, %(updated)d kết quả cập nhật.")
+            % {"index": index_code.replace("_", " "), "year": pending["year"], "created": created, "updated": updated},
         )
         return redirect(f"{reverse('indicators:result_list')}?year={pending['year']}")
     preview = None
     form = ResultImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         year, out_of = form.cleaned_data["year"], form.cleaned_data["out_of"]
-        preview = parse_results(form.cleaned_data["file"], year, out_of)
+        preview = parse_results(form.cleaned_data["file"], year, out_of, form.cleaned_data["index"] or "PCI")
         if preview.has_errors:
             request.session.pop(SESSION_KEY, None)
         else:
-            request.session[SESSION_KEY] = {
-                "year": year,
-                "out_of": out_of,
-                "source": _("Nhập từ tệp %(name)s") % {"name": form.cleaned_data["file"].name},
-                "rows": [r.as_dict() for r in preview.rows],
+            source = _("Nhập từ tệp %(name)s") % {"name": form.cleaned_data["file"].name}
+            request.session[SESSION_KEY] = preview.as_session(source) | {
+                "needs_confirmation": preview.needs_confirmation
             }
     return render(request, "indicators/result_import.html", {"form": form, "preview": preview})
 
@@ -90,7 +95,17 @@ def result_edit(request, pk):
     result = get_object_or_404(Result.objects.select_related("province", "subindex"), pk=pk)
     form = ResultForm(request.POST or None, instance=result)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()  # HistoryRequestMiddleware records who
         messages.success(request, _("Đã lưu kết quả."))
         return redirect(f"{reverse('indicators:result_list')}?year={result.year}")
-    return render(request, "indicators/result_form.html", {"form": form, "result": result})
+    history = list(result.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
+    changes = []
+    for record in history:
+        prev = record.prev_record
+        if prev is None:
+            changes.append({"record": record, "diff": []})
+            continue
+        delta = record.diff_against(prev)
+        changes.append({"record": record, "diff": [(c.field, c.old, c.new) for c in delta.changes]})
+    return render(request, "indicators/result_form.html", {"form": form, "result": result, "changes": changes})

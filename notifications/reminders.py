@@ -453,7 +453,7 @@ def _send_all(by_person, preferences, now, dry_run, result, mailer):
     for user in sorted(by_person, key=lambda u: u.email):
         mine = digest_order(by_person[user])
         preference = preferences.get(user.pk) or NotificationPreference(user=user)
-        if now is not None and timezone.localtime(now).hour < preference.digest_hour:
+        if now is not None and not dry_run and timezone.localtime(now).hour < preference.digest_hour:
             result.skipped += len(mine)
             continue
         if dry_run:

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person, Unit, User
-from indicators.models import Goal, Indicator, SubIndex, Target
+from indicators.models import Goal, Indicator, Region, SubIndex, Target, TierLevel
 from pci_portal import uploads
 
 from .models import Plan, Section, Task
@@ -181,6 +181,7 @@ class PlanForm(forms.ModelForm):
             "period_start",
             "period_end",
             "parent",
+            "follows",
             "relies_on",
             "signer",
             "signer_title",
@@ -201,10 +202,12 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only plans the user may read (and the links already set), so no other agency's plan is listed.
         linked = [self.instance.parent_id, *self.instance.relies_on.values_list("pk", flat=True)]
+        linked.append(self.instance.follows_id)
         readable = Plan.objects.filter(Q(pk__in=Plan.objects.visible_to(user).values("pk")) | Q(pk__in=linked))
         others = readable.exclude(pk=self.instance.pk).select_related("issuer")
         self.fields["parent"].queryset = others
         self.fields["relies_on"].queryset = others
+        self.fields["follows"].queryset = others
         self.fields["signer"].queryset = Person.objects.filter(unit__in=units_of(self.instance))
         self.helper = _helper()
 
@@ -288,19 +291,103 @@ class TargetForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
         localized_fields = ["baseline_score"]  # "5,52" with a decimal comma in Vietnamese
 
+    members = forms.ModelMultipleChoiceField(
+        label=_("Nhóm chỉ số thành phần"),
+        queryset=SubIndex.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Cho mục tiêu áp dụng cho nhiều chỉ số (“3 trong 7 chỉ số này vào top 10”, “mỗi chỉ số tăng 10 bậc”): "
+            "chọn các chỉ số và để trống ô “Chỉ số thành phần” ở trên."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subindex"].queryset = SubIndex.objects.select_related("index")
+        year = self.instance.year or 2024
+        # Sub-indices under the names the methodology of the target's year uses (CSTP 8 before 2021…).
+        subindices = SubIndex.objects.select_related("index").prefetch_related("names")
+        self.fields["subindex"].queryset = subindices
+        self.fields["subindex"].label_from_instance = lambda s: _subindex_choice(s, year)
+        self.fields["members"].queryset = subindices
+        self.fields["members"].label_from_instance = lambda s: _subindex_choice(s, year)
+        if self.instance.pk:
+            self.fields["members"].initial = [s.pk for s in self.instance.group()]
         self.fields["indicator"].queryset = Indicator.objects.select_related("subindex")
+        self.fields["province"].label_from_instance = lambda p: p.label
         self.helper = FormHelper()
         self.helper.form_tag = False
 
+    def clean(self):
+        data = super().clean()
+        members = list(data.get("members") or [])
+        index = data.get("index")
+        if members:
+            if data.get("subindex") or data.get("indicator"):
+                self.add_error(
+                    "members", _("Chọn một chỉ số thành phần, một chỉ tiêu hoặc một nhóm, không chọn cả hai.")
+                )
+            elif len(members) < 2:
+                self.add_error("members", _("Một nhóm cần ít nhất hai chỉ số thành phần."))
+            elif index is not None and any(s.index_id != index.pk for s in members):
+                self.add_error("members", _("Các chỉ số của nhóm phải thuộc bộ chỉ số đã chọn."))
+        return data
+
+
+def _subindex_choice(subindex, year):
+    name = subindex.name_for(year)
+    return (
+        f"CSTP {subindex.number}: {name}"
+        if subindex.index.code == "PCI"
+        else f"{subindex.index} {subindex.number}. {name}"
+    )
+
+
+class BaseGoalFormSet(forms.BaseInlineFormSet):
+    """The goals of a target; `group_size` (members chosen in the target form) bounds "N of these M"."""
+
+    group_size = None
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance._group_size = self.group_size
+        form.instance._target = self.instance  # filled from the target form before the goals are validated
+        return form
+
+    def clean(self):
+        super().clean()
+        if self.group_size is None:
+            return
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            n = data.get("min_count")
+            if n is None or data.get("DELETE"):
+                continue
+            if not self.group_size:
+                form.add_error("min_count", _("Chỉ dùng cho mục tiêu áp dụng cho một nhóm chỉ số thành phần."))
+            elif n > self.group_size:
+                form.add_error("min_count", _("Số chỉ số cần đạt phải từ 1 đến %s.") % self.group_size)
+
 
 class GoalForm(forms.ModelForm):
+    """One condition; the reference lists (regions of both periods, tiers of every index) are drop-downs."""
+
     class Meta:
         model = Goal
-        fields = ["kind", "value", "low", "high", "out_of", "region", "tier"]
+        fields = ["kind", "value", "low", "high", "out_of", "region", "tier", "min_count"]
         localized_fields = ["value"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.prefetch_related("provinces")
+        tiers = TierLevel.objects.select_related("index").order_by("index_id", "position")
+        choices = [("", "---------")]
+        for t in tiers:
+            if (t.code, f"{t.index}: {t.name}") not in choices:
+                choices.append((t.code, f"{t.index}: {t.name}"))
+        self.fields["tier"] = forms.ChoiceField(
+            label=_("Nhóm xếp loại"), choices=choices, required=False, initial=self.instance.tier
+        )
 
-GoalFormSet = inlineformset_factory(Target, Goal, form=GoalForm, extra=2, can_delete=True)
+
+GoalFormSet = inlineformset_factory(Target, Goal, form=GoalForm, formset=BaseGoalFormSet, extra=2, can_delete=True)

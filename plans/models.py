@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -104,6 +105,15 @@ class Plan(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("tiếp nối kế hoạch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followed_by",
+        help_text=_("Kế hoạch giai đoạn trước mà kế hoạch này kế tiếp (235/KH-UBND tiếp nối 207/KH-UBND)."),
+    )
     relies_on = models.ManyToManyField(
         "self", verbose_name=_("các kế hoạch liên quan"), symmetrical=False, blank=True, related_name="relied_on_by"
     )
@@ -170,8 +180,13 @@ class Plan(models.Model):
         return range(self.period_start, self.period_end + 1)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
+        super().clean()
+        seen, plan = {self.pk}, self.follows
+        while plan is not None:  # A follows B follows A would make every baseline circular
+            if plan.pk in seen:
+                raise ValidationError({"follows": _("Kế hoạch không thể tiếp nối chính nó (trực tiếp hay gián tiếp).")})
+            seen.add(plan.pk)
+            plan = plan.follows
         day, month = self.task_due_day, self.task_due_month
         if (day is None) != (month is None):
             raise ValidationError({"task_due_month": _("Cần cả ngày và tháng (hoặc để trống cả hai).")})

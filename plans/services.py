@@ -154,8 +154,13 @@ def save_plan(form):
 
 
 @transaction.atomic
+@transaction.atomic
 def save_target(form, formset):
+    """The target, its group of sub-indices (members keep their stated baselines) and its goals, together."""
     target = form.save()
+    members = list(form.cleaned_data.get("members") or [])
+    if members or target.subindex_group.exists():
+        target.subindex_group.set(members)
     formset.instance = target
     formset.save()
     return target

@@ -128,7 +128,7 @@ def _task_context(request, task, **forms):
     context = {
         "task": task,
         "history": history,
-        "targets": [(t, t.verdict()) for t in targets],
+        "targets": [t.assess() for t in targets],
         "can": can,
         "current": current,
         "next_round": next_round,
@@ -350,8 +350,10 @@ def plan_detail(request, pk):
             "parent_label": plan.parent if plan.parent_id else None,
             "children": visible_plans.filter(parent=plan).select_related("issuer"),
             "relies_on": plan.relies_on.select_related("issuer"),
+            "follows": plan.follows if plan.follows_id and visible_plans.filter(pk=plan.follows_id).exists() else None,
+            "followed_by": visible_plans.filter(follows=plan).select_related("issuer"),
             "legal_basis": plan.legal_basis.all(),
-            "targets": [(t, t.verdict(), t.results()) for t in targets],
+            "targets": [t.assess() for t in targets],
             "section_rows": section_rows,
             "loose_tasks": loose,
             "unit_rows": unit_rows,
@@ -456,6 +458,8 @@ def target_edit(request, plan_pk=None, pk=None):
         plan = access.get_plan_for(request.user, target.plan_id, "edit")
     form = TargetForm(request.POST or None, instance=target)
     formset = GoalFormSet(request.POST or None, instance=target, prefix="goals")
+    if request.method == "POST" and form.is_valid():
+        formset.group_size = len(form.cleaned_data.get("members") or [])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         services.save_target(form, formset)
         messages.success(request, _("Đã lưu mục tiêu."))

@@ -83,29 +83,18 @@ def _targets(plan, year):
     )
     rows = []
     for target in targets:
-        results = [r for r in target.results() if r is not None]
-        verdict = target.verdict()
-        rank, score, out_of = target.baseline()
-        baseline = []
-        if rank is not None:
-            baseline.append(f"hạng {rank}/{out_of}" if out_of else f"hạng {rank}")
-        if score is not None:
-            baseline.append(f"{_num(score)} điểm")
+        a = target.assess()  # the one home of how a target and its verdict read
         rows.append(
             {
-                "subject": target.subject_label,
-                "year": target.year,
-                "goals": target.goals_label or target.text,
-                "baseline": (f"{target.baseline_year}: " if target.baseline_year and baseline else "")
-                + ", ".join(baseline),
-                "result": "; ".join(
-                    f"{_num(r.score)} điểm, hạng {r.rank_display}" if r.score is not None else f"hạng {r.rank_display}"
-                    for r in results
-                )
-                or _g("chưa công bố").capitalize(),
-                "verdict": str(verdict.label),
-                "verdict_state": verdict.state,
-                "reasons": " ".join(str(r) for r in verdict.reasons),
+                "subject": a.subject,
+                "province": a.province,
+                "year": a.year,
+                "goals": a.goal_text,
+                "baseline": a.baseline_text,
+                "result": a.result_text,
+                "verdict": str(a.label),
+                "verdict_state": a.state,
+                "reasons": a.reasons_text,
             }
         )
     return rows
@@ -323,11 +312,13 @@ def render_pdf(context, progress=_noop):
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from pci_portal.pdf import url_fetcher  # only the portal's own static files
+
     progress(10)
     html = render_to_string("reporting/report_pdf.html", {**context, "font_url": FONT_DIR.resolve().as_uri()})
     progress(30)
     font_config = FontConfiguration()
-    document = HTML(string=html, base_url=str(FONT_DIR)).render(font_config=font_config)
+    document = HTML(string=html, base_url=str(FONT_DIR), url_fetcher=url_fetcher()).render(font_config=font_config)
     progress(80)
     data = document.write_pdf()
     progress(100)

@@ -221,7 +221,7 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, people, org, 
     _bulk(plan, org, people, size)
     as_user(client, people, "dave")
     client.get(f"/dashboard/?plan={plan.pk}&year=2025")  # warm the session
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(28):  # the target is judged by Target.assess(), as on every page
         response = client.get(f"/dashboard/?plan={plan.pk}&year=2025")
     assert response.status_code == 200
 

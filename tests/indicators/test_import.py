@@ -29,6 +29,10 @@ def upload(client, f, year=2021, out_of=63):
 
 @pytest.fixture
 def carol_client(client, people):
+    """The focal office, given the results-keeper right by an administrator."""
+    from django.contrib.auth.models import Permission
+
+    people["carol"].user_permissions.add(Permission.objects.get(codename="keep_results"))
     client.force_login(people["carol"])
     return client
 
@@ -53,8 +57,12 @@ def test_example_file_previews_then_saves_every_result(carol_client):
     assert "không có lỗi" in body
     assert "Thừa Thiên Huế" in body and "Thành phố Hồ Chí Minh" in body
     assert Result.objects.count() == 0  # a preview writes nothing
+    # The example's illustrative sub-index scores do not add up to their totals: warnings to confirm.
+    assert "khác tổng có trọng số của 10 chỉ số thành phần" in body
+    carol_client.post("/indicators/results/import/", {"confirm": "1"}, follow=True)
+    assert Result.objects.count() == 0  # not confirmed: nothing written
 
-    response = carol_client.post("/indicators/results/import/", {"confirm": "1"}, follow=True)
+    response = carol_client.post("/indicators/results/import/", {"confirm": "1", "confirm_warnings": "1"}, follow=True)
     assert "Đã lưu kết quả PCI 2021: 77 kết quả mới" in response.content.decode()
     qn = Result.objects.get(province__name="Quảng Ninh", year=2021, subindex__isnull=True)
     assert (qn.score, qn.rank, qn.out_of) == (Decimal("73.02"), 1, 63)
@@ -105,9 +113,10 @@ def test_unpublished_rank_stays_empty_and_can_be_entered_by_hand(carol_client):
     total.refresh_from_db()
     assert total.rank == 41
 
-    # Importing the same table again keeps the rank entered by hand.
-    upload(carol_client, csv_file(qn_row(name="Quảng Ngãi", total="73,50", rank="")), year=2023)
-    carol_client.post("/indicators/results/import/", {"confirm": "1"})
+    # Importing the same table again keeps the rank entered by hand; the changed total is shown and confirmed.
+    body = upload(carol_client, csv_file(qn_row(name="Quảng Ngãi", total="73,50", rank="")), year=2023)
+    assert "Quảng Ngãi, PCI: điểm 73,02 → 73,50" in body.content.decode()
+    carol_client.post("/indicators/results/import/", {"confirm": "1", "confirm_warnings": "1"})
     total.refresh_from_db()
     assert (total.rank, total.score) == (41, Decimal("73.50"))
 
@@ -120,8 +129,8 @@ def test_hand_entered_rank_above_out_of_is_refused(carol_client, reference):
     assert "Hạng không được lớn hơn số tỉnh được xếp hạng." in body.content.decode()
 
 
-@pytest.mark.parametrize("who", ["alice", "bob", "dave", "eve"])
-def test_only_administrators_and_focal_offices_import(client, people, who):
+@pytest.mark.parametrize("who", ["alice", "bob", "carol", "dave", "eve"])
+def test_only_administrators_and_results_keepers_import(client, people, who):
     client.force_login(people[who])
     assert client.get("/indicators/results/import/").status_code == 403
     assert client.get("/indicators/results/").status_code == 403

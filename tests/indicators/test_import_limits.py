@@ -17,6 +17,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def carol_client(client, people):
+    """The focal office, given the results-keeper right by an administrator."""
+    from django.contrib.auth.models import Permission
+
+    people["carol"].user_permissions.add(Permission.objects.get(codename="keep_results"))
     client.force_login(people["carol"])
     return client
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import Goal, Result, Tier
+from indicators.models import Goal, Region, Result, Tier
 from indicators.verdicts import Verdict
 from tests.factories import GoalFactory, ResultFactory, TargetFactory, province
 
@@ -143,12 +143,12 @@ def test_several_goals_at_once_all_must_hold(reference):
 
 
 def test_top_3_of_a_region_is_judged_among_the_regions_provinces(reference):
-    region = "Bắc Trung Bộ và duyên hải miền Trung"
+    region = Region.objects.get(code="btb-dhmt")
     target = TargetFactory(province=province("Quảng Ngãi"), subindex=None)
-    GoalFactory(target=target, kind=Goal.Kind.TOP_IN_REGION, value=3, region=region, region_size=14)
+    GoalFactory(target=target, kind=Goal.Kind.TOP_IN_REGION, value=3, region=region)
     for name, score in [("Đà Nẵng", "70.1"), ("Quảng Ninh", "75.0"), ("Thừa Thiên Huế", "66.0"), ("Quảng Nam", "65.5")]:
         ResultFactory(province=province(name), subindex=None, score=Decimal(score), rank=1)
     ours = ResultFactory(province=province("Quảng Ngãi"), subindex=None, score=Decimal("65.0"), rank=30)
     verdict = target.verdict(ours)
     assert verdict.state == Verdict.NOT_MET  # 4th after Đà Nẵng, Huế, Quảng Nam (Quảng Ninh is in the north)
-    assert "hạng 4 trong vùng" in str(verdict)
+    assert "ít nhất hạng 4/14 trong vùng" in str(verdict)  # the region's other 10 provinces have no result

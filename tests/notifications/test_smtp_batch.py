@@ -46,7 +46,7 @@ def test_a_server_answering_after_the_time_out_costs_one_wait_and_the_re_send_ke
     with time_machine.travel(at(2024, 11, 8), tick=False):
         first = send_reminders()
     took = time.monotonic() - started
-    assert took < 2.5, f"one time-out, not one per digest ({took:.1f}s)"
+    assert took < 2.9, f"one time-out, not one per digest ({took:.1f}s)"
     assert first.sent == 0 and first.deferred >= 1
     [delivered] = smtp_server.messages  # the server has it, the portal cannot know
     bob_row = ReminderLog.objects.get(recipient=people["bob"])

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from demo.activity import KEY, add_illustrative_activity
 from demo.loader import load_demo
 from plans.models import Plan, Task
 
@@ -9,9 +10,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = load_demo()
-        for plan in Plan.objects.tracked().order_by("key"):
+        illustrative = add_illustrative_activity()
+        for plan in Plan.objects.tracked().exclude(key=KEY).order_by("key"):
             count = Task.objects.filter(plan=plan).count()
             self.stdout.write(f"Kế hoạch {plan.display_number} ({plan.issuer}): {count} nhiệm vụ")
+        if illustrative is not None:
+            count = Task.objects.filter(plan=illustrative).count()
+            self.stdout.write(
+                f"Kế hoạch minh họa (dữ liệu mẫu quanh ngày hôm nay, không phải văn bản thật): {count} nhiệm vụ"
+            )
         self.stdout.write("\nTài khoản mẫu (tên đăng nhập / mật khẩu / vai trò / đơn vị):")
         for user, password in users:
             unit = user.unit or "—"
