@@ -26,8 +26,9 @@ demo: migrate
 
 # The site, a Celery worker and beat, on SQLite and a filesystem broker unless
 # DATABASE_URL / REDIS_URL are set. Sent e-mails land in var/mail/.
+# Links in e-mails and calendars follow the port served (SITE_URL set in the environment wins).
 run: demo
-	PATH=$(BIN):$$PATH PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	PATH=$(BIN):$$PATH PORT=$(PORT) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho start -f Procfile
 
 lint: install
 	$(BIN)/ruff check .

@@ -42,10 +42,12 @@ def dashboard_pdf(request):
     _require_dashboard(request.user)
     from weasyprint import HTML
 
+    from pci_portal.pdf import url_fetcher  # only the portal's own static files, never a request to itself
+
     ctx = build_dashboard(request.user, Filters.from_query(request.GET, timezone.localdate()))
     ctx["generated_at"] = timezone.localtime()
     html = render_to_string("dashboard/dashboard_pdf.html", ctx, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=url_fetcher()).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bang-dieu-hanh-{ctx["today"]:%Y%m%d}.pdf"'
     return response

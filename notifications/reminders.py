@@ -520,3 +520,111 @@ def _send_digest(user, reminders, preference, result, mailer):
     result.emails += 1
     for r in wanted:
         result.lines.append(f"{user.email}\t{r.kind_label}: {r.title}\t{r.due_date:%d/%m/%Y}\t{r.step}")
+
+
+# --- The focal office reminds, with one click, the units that have not reported ---------------------
+
+
+def manual_step(on):
+    return f"manual-{on:%Y%m%d}"
+
+
+def remind_units_now(deadline, by, on=None):
+    """Remind the units that still owe `deadline` now: their heads (else officials) get a bell notification
+    and an e-mail (sent by a Celery task once this commits). At most once per day per unit: each person's
+    reminder is claimed in the log first, so a second click the same day sends nothing.
+
+    Returns (units reminded, units already reminded today).
+    """
+    on = on or timezone.localdate()
+    owing = list(deadline.units_still_owing())
+    heads, officials = _users_by_unit({u.pk for u in owing})
+    reminded, already, claimed = [], [], []
+    with transaction.atomic():
+        for unit in owing:
+            people = heads.get(unit.pk) or officials.get(unit.pk) or []
+            rows = []
+            for user in people:
+                reminder = Reminder(
+                    kind=ReminderLog.Kind.REPORT,
+                    item_id=deadline.pk,
+                    title=deadline.rule.title,
+                    plan=deadline.rule.plan.display_number,
+                    due_date=deadline.due_date,
+                    path=deadline_path_for(user, deadline),
+                    step=manual_step(on),
+                    recipient=user,
+                    on=on,
+                    detail=_("Đơn vị: %(unit)s") % {"unit": unit}
+                    + "\n"
+                    + _("%(name)s (đơn vị đầu mối) đề nghị đơn vị gửi báo cáo.") % {"name": by.get_full_name()},
+                )
+                pk = _claim(reminder)
+                if pk:
+                    rows.append(pk)
+            if rows:
+                reminded.append(unit)
+                claimed += rows
+            elif people:
+                already.append(unit)
+        if claimed:
+            from .tasks import send_logged_reminders_task
+
+            transaction.on_commit(lambda: _queue(send_logged_reminders_task, claimed))
+    return reminded, already
+
+
+def _queue(task, *args):
+    try:
+        task.delay(*args)
+    except Exception:  # the broker is down: the log rows stay pending and the bell notifications are there
+        logger.exception("could not queue %s", task.name)
+
+
+def send_logged_reminders(log_ids):
+    """E-mail the claimed (pending or failed) reminder log rows: one digest per person."""
+    rows = list(
+        ReminderLog.objects.filter(pk__in=log_ids)
+        .exclude(status__in=[ReminderLog.Status.SENT, ReminderLog.Status.SKIPPED])
+        .select_related("recipient__unit__agency")
+    )
+    deadlines = {
+        d.pk: d
+        for d in Deadline.objects.filter(
+            pk__in={r.item_id for r in rows if r.kind == ReminderLog.Kind.REPORT}
+        ).select_related("rule__plan__focal_unit", "rule__plan__issuer", "rule__to_unit")
+    }
+    by_person = defaultdict(list)
+    for row in rows:
+        deadline = deadlines.get(row.item_id)
+        if deadline is None:
+            continue
+        by_person[row.recipient].append(
+            (
+                row,
+                Reminder(
+                    kind=row.kind,
+                    item_id=row.item_id,
+                    title=row.title,
+                    plan=deadline.rule.plan.display_number,
+                    due_date=row.due_date,
+                    path=deadline_path_for(row.recipient, deadline),
+                    step=row.step,
+                    recipient=row.recipient,
+                    on=row.run_date,
+                ),
+            )
+        )
+    errors = []
+    for user, items in by_person.items():
+        ids = [row.pk for row, _r in items]
+        ReminderLog.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1)
+        try:
+            context = digest_context(user, [r for _row, r in items])
+            build_email("reminder-digest", context, [user.email], user.language).send()
+        except Exception as exc:
+            ReminderLog.objects.filter(pk__in=ids).update(status=ReminderLog.Status.FAILED, error=str(exc)[:2000])
+            errors.append(f"{user.email}: {exc}")
+            continue
+        ReminderLog.objects.filter(pk__in=ids).update(status=ReminderLog.Status.SENT, sent_at=timezone.now())
+    return errors

@@ -46,3 +46,43 @@ def mail_admins_task(subject, message):
         mail_admins(subject, message, fail_silently=False)
     except Exception as exc:  # noqa: BLE001
         logging.getLogger(__name__).warning("could not e-mail ADMINS: %s: %s", type(exc).__name__, exc)
+
+
+@shared_task(
+    name="notifications.send_email",
+    bind=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=6,
+    acks_late=True,
+)
+def send_email_task(self, name, context, to, language="vi"):
+    """One e-mail of the portal (e.g. "report-returned"), rendered and sent by a worker, never in a request.
+
+    `context` is `freeze_context(...)` of the template context: model instances travel as their keys.
+    """
+    from .emails import send_email, thaw_context
+
+    return send_email(name, thaw_context(context), to, language)
+
+
+@shared_task(
+    name="notifications.send_logged_reminders",
+    bind=True,
+    autoretry_for=(RemindersFailed,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=6,
+    acks_late=True,
+)
+def send_logged_reminders_task(self, log_ids):
+    """The reminders the focal office sent with one click; a retry sends only those that failed."""
+    from .reminders import send_logged_reminders
+
+    errors = send_logged_reminders(log_ids)
+    if errors:
+        raise RemindersFailed("; ".join(errors))
+    return len(log_ids)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("badge/", views.unread_badge, name="badge"),
     path("read-all/", views.mark_all_read, name="mark_all_read"),
     path("preferences/", views.preferences, name="preferences"),
+    path("deadlines/<int:pk>/remind/", views.remind_units, name="remind_units"),
     path("preferences/calendar/regenerate/", views.regenerate_calendar, name="regenerate_calendar"),
 ]

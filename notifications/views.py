@@ -10,9 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reporting.access import get_deadline_for
+
 from .calendar import build_calendar
 from .forms import PreferenceForm
 from .models import CalendarFeed, Notification, NotificationPreference
+from .reminders import remind_units_now
 
 
 @login_required
@@ -102,3 +105,25 @@ def calendar_feed(request, token):
     response["Content-Disposition"] = 'inline; filename="cong-pci.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response
+
+
+@login_required
+@require_POST
+def remind_units(request, pk):
+    """The focal office's one click: remind the units that have not reported on the deadline (once a day)."""
+    deadline = get_deadline_for(request.user, pk, "manage")
+    reminded, already = remind_units_now(deadline, request.user)
+    if reminded:
+        messages.success(
+            request,
+            _("Đã nhắc %(n)s đơn vị chưa báo cáo: %(units)s.")
+            % {"n": len(reminded), "units": ", ".join(str(u) for u in reminded)},
+        )
+    if already:
+        messages.info(
+            request,
+            _("Đã nhắc hôm nay, không nhắc lại: %(units)s.") % {"units": ", ".join(str(u) for u in already)},
+        )
+    if not reminded and not already:
+        messages.info(request, _("Không có đơn vị nào cần nhắc."))
+    return redirect("reporting:tracker", deadline.pk)

@@ -41,8 +41,10 @@ def check_storage():
             raise OSError(f"{location} does not exist")
         if not os.access(location, os.W_OK | os.X_OK):
             raise PermissionError(f"{location} is not writable by this process")
+    elif hasattr(default_storage, "bucket_name"):
+        # S3-compatible object storage: the bucket must exist and the credentials must reach it (HEAD bucket).
+        default_storage.connection.meta.client.head_bucket(Bucket=default_storage.bucket_name)
     else:
-        # Object storage: a read that needs the bucket and the credentials (HEAD of a key that need not exist).
         default_storage.exists("healthz-probe")
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.notices import notify
 
 from . import signals
@@ -75,9 +76,21 @@ def attach_evidence(update, upload):
 
 
 @transaction.atomic
+@transaction.atomic
 def comment_task(task, *, by, note):
-    """A comment (coordinating units, leadership): history only, the task's state is untouched."""
-    return TaskUpdate.objects.create(task=task, author=by, kind=TaskUpdate.Kind.COMMENT, note=note)
+    """A comment (coordinating units, leadership): history only, the task's state is untouched.
+
+    A leader's comment is direction: the lead unit's head and the task's assignees are notified.
+    """
+    update = TaskUpdate.objects.create(task=task, author=by, kind=TaskUpdate.Kind.COMMENT, note=note)
+    if by.role == User.Role.LEADER:
+        heads = User.objects.filter(role=User.Role.UNIT_HEAD, is_active=True, unit_id=task.lead_unit_id)
+        people = {u.pk: u for u in [*heads, *task.assignees.filter(is_active=True)] if u.pk != by.pk}
+        url = reverse("plans:task_detail", args=[task.pk])
+        title = _("Ý kiến chỉ đạo của %(name)s: %(title)s") % {"name": by.get_full_name(), "title": task.title[:180]}
+        for user in people.values():
+            notify(user, title, body=note, url=url)
+    return update
 
 
 @transaction.atomic

@@ -53,7 +53,10 @@ def my_tasks(request):
     user = request.user
     scope = request.GET.get("scope", "mine")
     base = Task.objects.visible_to(user)
-    if scope != "all":
+    if scope == "assigned":
+        base = base.filter(assignees=user)
+    elif scope != "all":
+        scope = "mine"
         base = base.mine(user)
     plans = Plan.objects.filter(pk__in=base.values("plan_id")).order_by("-period_start", "number")
     task_filter = TaskFilter(request.GET, queryset=base, plans=plans)

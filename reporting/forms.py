@@ -10,6 +10,10 @@ from .models import Deadline, RenderedReport, ReportingRule, Submission, Submiss
 
 
 class SubmissionForm(forms.ModelForm):
+    """The report's free text, with the version it was read at (0 before the first save)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
     class Meta:
         model = Submission
         fields = ["summary", "difficulties", "proposals"]
@@ -22,6 +26,10 @@ class SubmissionForm(forms.ModelForm):
 
 
 class SubmissionRowForm(forms.ModelForm):
+    """One task's row; it names its task, so a row not yet saved (prefilled on the page) is saved by task."""
+
+    task = forms.IntegerField(widget=forms.HiddenInput)
+
     class Meta:
         model = SubmissionRow
         fields = ["status", "progress", "results", "difficulties", "proposals"]
@@ -39,7 +47,13 @@ class SubmissionRowForm(forms.ModelForm):
         return progress
 
 
-SubmissionRowFormSet = forms.modelformset_factory(SubmissionRow, form=SubmissionRowForm, extra=0, can_delete=False)
+SubmissionRowFormSet = forms.formset_factory(SubmissionRowForm, extra=0, max_num=1000)
+
+
+def row_formset(rows, data=None):
+    """The rows (saved or proposed) as a formset keyed by task, prefix "rows"."""
+    initial = [{"task": r.task_id, **{f: getattr(r, f) for f in SubmissionRowForm.Meta.fields}} for r in rows]
+    return SubmissionRowFormSet(data, initial=initial, prefix="rows")
 
 
 class ReturnForm(forms.Form):

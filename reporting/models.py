@@ -294,6 +294,8 @@ class Submission(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Bumped by every save: two people editing one draft are told instead of overwriting each other.
+    version = models.PositiveIntegerField(_("phiên bản"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

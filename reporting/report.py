@@ -300,11 +300,13 @@ def render_pdf(context, progress=_noop):
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from pci_portal.pdf import url_fetcher  # only the portal's own static files
+
     progress(10)
     html = render_to_string("reporting/report_pdf.html", {**context, "font_url": FONT_DIR.resolve().as_uri()})
     progress(30)
     font_config = FontConfiguration()
-    document = HTML(string=html, base_url=str(FONT_DIR)).render(font_config=font_config)
+    document = HTML(string=html, base_url=str(FONT_DIR), url_fetcher=url_fetcher()).render(font_config=font_config)
     progress(80)
     data = document.write_pdf()
     progress(100)

@@ -23,11 +23,19 @@ def tasks_led_by(deadline, unit):
     )
 
 
-def prefill_rows(submission):
-    """Rows for the tasks the unit leads that have none yet, from the task updates of the deadline's period."""
-    deadline = submission.deadline
-    have = set(submission.rows.values_list("task_id", flat=True))
-    tasks = [t for t in tasks_led_by(deadline, submission.unit) if t.pk not in have]
+class StaleReport(Exception):
+    """Someone else saved the report after the form was read: nothing was written; `submission` is fresh."""
+
+    def __init__(self, submission):
+        super().__init__("stale report")
+        self.submission = submission
+
+
+def proposed_rows(deadline, unit, submission=None):
+    """Unsaved rows for the tasks the unit leads that have no row yet, prefilled from the task updates of the
+    deadline's period (a task without one: as it stands now). Reading only: nothing is written."""
+    have = set(submission.rows.values_list("task_id", flat=True)) if submission is not None and submission.pk else set()
+    tasks = [t for t in tasks_led_by(deadline, unit) if t.pk not in have]
     if not tasks:
         return []
     updates = {}
@@ -42,8 +50,8 @@ def prefill_rows(submission):
         .only("task_id", "status", "progress", "note", "created_at")
     ):
         updates.setdefault(update.task_id, []).append(update)
+    start = (submission.rows.aggregate(m=Max("order"))["m"] or 0) if have else 0
     rows = []
-    start = max((submission.rows.aggregate(m=Max("order"))["m"] or 0), 0)
     for i, task in enumerate(tasks, start=start + 1):
         in_period = updates.get(task.pk, [])
         status = next((u.status for u in reversed(in_period) if u.status), "") or task.status
@@ -55,12 +63,26 @@ def prefill_rows(submission):
         rows.append(
             SubmissionRow(submission=submission, task=task, order=i, status=status, progress=progress, results=results)
         )
+    return rows
+
+
+def prefill_rows(submission):
+    """Save the proposed rows of a submission (see proposed_rows)."""
+    rows = proposed_rows(submission.deadline, submission.unit, submission)
+    for row in rows:
+        row.submission = submission
     return SubmissionRow.objects.bulk_create(rows)
+
+
+def _lock_deadline(deadline):
+    # Two first saves of one unit's report (two tabs) queue here instead of racing to insert the same row.
+    type(deadline).objects.select_for_update().filter(pk=deadline.pk).first()
 
 
 @transaction.atomic
 def start_submission(deadline, unit):
-    """The unit's report for the deadline, created as a prefilled draft the first time it is opened."""
+    """The unit's report for the deadline, created as a prefilled draft (a write: only on a save, never a GET)."""
+    _lock_deadline(deadline)
     submission, created = Submission.objects.get_or_create(deadline=deadline, unit=unit)
     if submission.is_editable:
         prefill_rows(submission)
@@ -71,31 +93,83 @@ def _locked(submission):
     return Submission.objects.select_for_update().get(pk=submission.pk)
 
 
+def _bump(locked, fields):
+    locked.version += 1
+    locked.save(update_fields=[*fields, "version", "updated_at"])
+
+
 def _review(locked, by, status, reason=""):
     """The focal office's decision on a locked submission: returned with a reason, or accepted."""
     locked.status = status
     locked.returned_reason = reason
     locked.reviewed_at = timezone.now()
     locked.reviewed_by = by
-    locked.save(update_fields=["status", "returned_reason", "reviewed_at", "reviewed_by", "updated_at"])
+    _bump(locked, ["status", "returned_reason", "reviewed_at", "reviewed_by"])
 
 
-@transaction.atomic
-def save_draft(submission, by, fields=None, rows=None):
-    """Save the free text and the rows (`{row_id: {field: value}}`) of an editable report."""
-    locked = _locked(submission)
+ROW_FIELDS = ["status", "progress", "results", "difficulties", "proposals"]
+TEXT_FIELDS = ["summary", "difficulties", "proposals"]
+
+
+def _write(locked, fields, rows_by_task):
     if not locked.is_editable:
         raise ValidationError(gettext("Báo cáo đã gửi, không thể sửa. Đề nghị đơn vị đầu mối trả lại nếu cần sửa."))
     for name, value in (fields or {}).items():
-        if name in ("summary", "difficulties", "proposals"):
+        if name in TEXT_FIELDS:
             setattr(locked, name, value)
-    locked.save()
-    if rows:
-        objs = list(locked.rows.filter(pk__in=list(rows)))
-        for row in objs:
-            for name, value in rows[row.pk].items():
+    _bump(locked, TEXT_FIELDS)
+    if not rows_by_task:
+        return
+    existing = {row.task_id: row for row in locked.rows.all()}
+    allowed = set(tasks_led_by(locked.deadline, locked.unit).values_list("pk", flat=True)) | set(existing)
+    order = max((r.order for r in existing.values()), default=0)
+    changed, new = [], []
+    for task_id, values in rows_by_task.items():
+        values = {k: v for k, v in values.items() if k in ROW_FIELDS}
+        if task_id in existing:
+            row = existing[task_id]
+            for name, value in values.items():
                 setattr(row, name, value)
-        SubmissionRow.objects.bulk_update(objs, ["status", "progress", "results", "difficulties", "proposals"])
+            changed.append(row)
+        elif task_id in allowed:
+            order += 1
+            new.append(SubmissionRow(submission=locked, task_id=task_id, order=order, **values))
+    if changed:
+        SubmissionRow.objects.bulk_update(changed, ROW_FIELDS)
+    if new:
+        SubmissionRow.objects.bulk_create(new)
+
+
+@transaction.atomic
+def save_report(deadline, unit, by, fields=None, rows=None, version=None):
+    """Save what the unit's report form holds: the free text and the rows (`{task id: {field: value}}`).
+
+    The first save creates the draft. With `version` (the one the form was read at; 0 before the first save),
+    a save by someone else in between raises StaleReport and nothing is written.
+    """
+    _lock_deadline(deadline)
+    submission = Submission.objects.select_for_update().filter(deadline=deadline, unit=unit).first()
+    if version is not None and version != (submission.version if submission else 0):
+        raise StaleReport(submission)
+    if submission is None:
+        submission = Submission.objects.create(deadline=deadline, unit=unit)
+        submission = _locked(submission)
+    _write(submission, fields, rows)
+    submission.refresh_from_db()
+    return submission
+
+
+@transaction.atomic
+def save_draft(submission, by, fields=None, rows=None, version=None):
+    """Save the free text and the rows (`{row_id: {field: value}}`) of an editable report."""
+    locked = _locked(submission)
+    if version is not None and version != locked.version:
+        raise StaleReport(locked)
+    by_task = None
+    if rows:
+        tasks = dict(locked.rows.filter(pk__in=list(rows)).values_list("pk", "task_id"))
+        by_task = {tasks[pk]: values for pk, values in rows.items() if pk in tasks}
+    _write(locked, fields, by_task)
     submission.refresh_from_db()
     return submission
 
@@ -108,7 +182,7 @@ def submit_report(submission, by):
     locked.status = Submission.Status.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.submitted_by = by
-    locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    _bump(locked, ["status", "submitted_at", "submitted_by"])
     deadline = locked.deadline
     url = reverse("reporting:tracker", args=[deadline.pk])
     for user in User.objects.filter(

@@ -24,7 +24,15 @@ from .access import (
     get_submission_for,
     get_unit_report_for,
 )
-from .forms import DeadlineReportForm, RenderForm, ReportingRuleForm, ReturnForm, SubmissionForm, SubmissionRowFormSet
+from .forms import (
+    DeadlineReportForm,
+    RenderForm,
+    ReportingRuleForm,
+    ReturnForm,
+    SubmissionForm,
+    SubmissionRowForm,
+    row_formset,
+)
 from .models import RenderedReport, ReportingRule, Submission, TrackerState, tracker_state
 
 
@@ -91,6 +99,9 @@ def tracker(request, pk):
             "rows": rows,
             "counts": [(state, counts[state]) for state in TrackerState],
             "n_accepted": counts[TrackerState.ACCEPTED],
+            "n_owing": counts[TrackerState.NOT_SUBMITTED]
+            + counts[TrackerState.OVERDUE]
+            + counts[TrackerState.RETURNED],
             "renders": renders,
             "return_form": ReturnForm(),
             "settings_form": DeadlineReportForm(instance=deadline),
@@ -116,17 +127,23 @@ def deadline_settings(request, pk):
 
 @login_required
 def submission(request, pk, unit_pk):
-    """A unit's report for a deadline: the form while it is a draft or returned, read-only once submitted."""
+    """A unit's report for a deadline: the form while it is a draft or returned, read-only once submitted.
+
+    A GET writes nothing: before the first save the form shows the rows as they would be prefilled,
+    and the first save creates the draft.
+    """
     user = request.user
     deadline, unit = get_unit_report_for(user, pk, unit_pk, "fill" if request.method == "POST" else "view")
     may_fill = can_fill_submission(user, deadline, unit)
     sub = Submission.objects.filter(deadline=deadline, unit=unit).first()
-    if may_fill and (sub is None or sub.is_editable):
-        sub = services.start_submission(deadline, unit)
-    rows = sub.rows.select_related("task__section") if sub else []
-    editable = may_fill and sub is not None and sub.is_editable
-    form = SubmissionForm(instance=sub) if editable else None
-    formset = SubmissionRowFormSet(queryset=rows, prefix="rows") if editable else None
+    editable = may_fill and (sub is None or sub.is_editable)
+    saved_rows = list(sub.rows.select_related("task__section")) if sub else []
+    rows = saved_rows + (services.proposed_rows(deadline, unit, sub) if editable else [])
+    form = formset = None
+    stale = None
+    if editable:
+        form = SubmissionForm(instance=sub, initial={"version": sub.version if sub else 0})
+        formset = row_formset(rows)
     if request.method == "POST":
         if not editable:
             messages.error(
@@ -134,23 +151,50 @@ def submission(request, pk, unit_pk):
             )
             return redirect("reporting:submission", deadline.pk, unit.pk)
         form = SubmissionForm(request.POST, instance=sub)
-        formset = SubmissionRowFormSet(request.POST, queryset=rows, prefix="rows")
+        formset = row_formset(rows, request.POST)
         if form.is_valid() and formset.is_valid():
             row_data = {
-                f.instance.pk: {k: f.cleaned_data[k] for k in f.Meta.fields} for f in formset.forms if f.instance.pk
+                f.cleaned_data["task"]: {k: f.cleaned_data[k] for k in SubmissionRowForm.Meta.fields}
+                for f in formset.forms
+                if f.cleaned_data.get("task")
             }
+            fields = {k: form.cleaned_data[k] for k in SubmissionForm.Meta.fields}
             try:
-                services.save_draft(sub, user, form.cleaned_data, row_data)
+                saved = services.save_report(
+                    deadline, unit, user, fields, row_data, version=form.cleaned_data["version"]
+                )
                 if "submit" in request.POST:
-                    services.submit_report(sub, user)
+                    services.submit_report(saved, user)
                     messages.success(request, gettext("Đã gửi báo cáo đến %s.") % deadline.rule.to_unit)
                 else:
                     messages.success(request, gettext("Đã lưu bản nháp."))
+                return redirect("reporting:submission", deadline.pk, unit.pk)
+            except services.StaleReport as exc:
+                stale = exc.submission
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
-            return redirect("reporting:submission", deadline.pk, unit.pk)
-        messages.error(request, gettext("Vui lòng kiểm tra các ô được đánh dấu; nội dung đã nhập vẫn được giữ nguyên."))
-    renders = list(RenderedReport.objects.filter(submission=sub).select_related("created_by")) if sub and sub.pk else []
+                return redirect("reporting:submission", deadline.pk, unit.pk)
+        if stale is not None:
+            # Keep everything typed; carry the fresh version so that a deliberate second save goes through.
+            data = request.POST.copy()
+            data["version"] = stale.version
+            form = SubmissionForm(data, instance=stale)
+            form.is_valid()
+            messages.error(
+                request,
+                gettext(
+                    "Báo cáo vừa được người khác lưu (lúc %(when)s) trong lúc bạn nhập. Nội dung bạn nhập vẫn được "
+                    "giữ nguyên bên dưới: hãy đối chiếu rồi bấm lưu lần nữa nếu muốn ghi đè."
+                )
+                % {"when": timezone.localtime(stale.updated_at).strftime("%H:%M %d/%m/%Y")},
+            )
+            if not stale.is_editable:  # sent meanwhile: the page now shows it read-only
+                return redirect("reporting:submission", deadline.pk, unit.pk)
+        else:
+            messages.error(
+                request, gettext("Vui lòng kiểm tra các ô được đánh dấu; nội dung đã nhập vẫn được giữ nguyên.")
+            )
+    renders = list(RenderedReport.objects.filter(submission=sub).select_related("created_by")) if sub else []
     return render(
         request,
         "reporting/submission_form.html",
@@ -161,6 +205,7 @@ def submission(request, pk, unit_pk):
             "submission": sub,
             "state": tracker_state(sub, deadline),
             "rows": rows,
+            "row_forms": _row_forms(rows, formset),
             "form": form,
             "formset": formset,
             "editable": editable,
@@ -170,8 +215,21 @@ def submission(request, pk, unit_pk):
             "render_form": RenderForm(),
             "renders": renders,
         },
-        status=200 if request.method == "GET" else 400,
+        status=200 if request.method == "GET" else (409 if stale is not None else 400),
     )
+
+
+def _row_forms(rows, formset):
+    """(row, form) pairs, matched by task: a posted form may come back in another order or without its row."""
+    if formset is None:
+        return []
+    by_task = {str(r.task_id): r for r in rows}
+    pairs = []
+    for f in formset.forms:
+        row = by_task.get(str(f["task"].value()))
+        if row is not None:
+            pairs.append((row, f))
+    return pairs
 
 
 def _back(request, submission):

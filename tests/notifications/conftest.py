@@ -26,3 +26,16 @@ def report_rule(org, plan, people):
         from_children_of=org["sct"],
         to_unit=org["khtcth"],
     )
+
+
+@pytest.fixture
+def eager(settings):
+    """Celery runs tasks in-process (e-mails leave from tasks), into Django's locmem outbox."""
+    from pci_portal.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

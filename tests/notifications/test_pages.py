@@ -210,7 +210,7 @@ def test_outsiders_calendar_has_none_of_our_deadlines(client, report_rule, peopl
 
 
 def test_returned_report_e_mail_respects_the_preference_but_the_notification_stays(
-    people, report_rule, django_capture_on_commit_callbacks
+    people, report_rule, eager, django_capture_on_commit_callbacks
 ):
     from django.core import mail
 

@@ -54,7 +54,7 @@ def test_htmx_update_returns_the_form_and_refreshes_header_and_history_out_of_ba
     first = fragment if fragment.get("id") == "task-actions" else fragment[0]
     assert first.get("id") == "task-actions" and first.get("hx-swap-oob") is None
     out_of_band = {el.get("id") for el in fragment.xpath('//*[@hx-swap-oob="true"]')}
-    assert out_of_band == {"task-header", "task-history"}
+    assert out_of_band == {"task-header", "task-history", "task-assignees"}
     assert "70%" in text(by_id(response, "task-header"))
     assert "Đã lưu cập nhật nhiệm vụ." in text(first)
 

@@ -30,7 +30,13 @@ def test_permission_matrix(client, username, deadline, unit_tasks, org, heads, p
     page = reverse("reporting:submission", args=[deadline.pk, org["qltm"].pk])
     view, fill, review, tracker = EXPECTED[username]
     assert client.get(page).status_code == view
-    data = {"rows-TOTAL_FORMS": "0", "rows-INITIAL_FORMS": "0", "summary": "Tóm tắt", "save": "1"}
+    data = {
+        "rows-TOTAL_FORMS": "0",
+        "rows-INITIAL_FORMS": "0",
+        "summary": "Tóm tắt",
+        "version": str(sub.version),
+        "save": "1",
+    }
     assert client.post(page, data).status_code == fill
     sub.status = "submitted"
     sub.save()

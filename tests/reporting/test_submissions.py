@@ -20,30 +20,11 @@ def url(deadline, unit):
     return reverse("reporting:submission", args=[deadline.pk, unit.pk])
 
 
-def form_data(submission, action="save", **overrides):
-    """What the browser posts for the form as rendered, with some fields changed."""
-    rows = list(submission.rows.order_by("order", "id"))
-    data = {
-        "rows-TOTAL_FORMS": str(len(rows)),
-        "rows-INITIAL_FORMS": str(len(rows)),
-        "rows-MIN_NUM_FORMS": "0",
-        "rows-MAX_NUM_FORMS": "1000",
-        "summary": submission.summary,
-        "difficulties": submission.difficulties,
-        "proposals": submission.proposals,
-        action: "1",
-    }
-    for i, row in enumerate(rows):
-        data.update(
-            {
-                f"rows-{i}-id": str(row.pk),
-                f"rows-{i}-status": row.status,
-                f"rows-{i}-progress": "" if row.progress is None else str(row.progress),
-                f"rows-{i}-results": row.results,
-                f"rows-{i}-difficulties": row.difficulties,
-                f"rows-{i}-proposals": row.proposals,
-            }
-        )
+def form_data(page, action="save", **overrides):
+    """What the browser posts for the report form as rendered on `page`, with some fields changed."""
+    form = parse(page).xpath('//form[@id="report-form"]')[0]
+    data = dict(form.form_values())
+    data[action] = "1"
     data.update(overrides)
     return data
 
@@ -65,32 +46,64 @@ def test_form_is_prefilled_with_the_task_updates_of_the_period(bob_client, deadl
     assert "02/10/2025: Đã tổ chức 03 hội chợ, thu hút 250 gian hàng." in page
     assert "10/03/2025: Tổ chức Hội chợ Công Thương miền Trung." in page
     assert "Việc của năm trước" not in page  # an update before the period
+    assert not Submission.objects.exists()  # a GET writes nothing
+    data = form_data(response)
+    assert (data["rows-0-task"], data["rows-0-status"], data["rows-0-progress"]) == (
+        str(unit_tasks[0].pk),
+        Task.Status.DONE,
+        "100",
+    )
+
+
+def test_the_first_save_creates_the_draft_with_the_prefilled_rows(bob_client, deadline, unit_tasks, org):
+    with time_machine.travel(at(2025, 11, 3), tick=False):
+        page = bob_client.get(url(deadline, org["qltm"]))
+        assert bob_client.post(url(deadline, org["qltm"]), form_data(page)).status_code == 302
     sub = Submission.objects.get(deadline=deadline, unit=org["qltm"])
     first = sub.rows.get(task=unit_tasks[0])
     assert (first.status, first.progress) == (Task.Status.DONE, 100)
+    assert "02/10/2025: Đã tổ chức 03 hội chợ, thu hút 250 gian hàng." in first.results
+    assert sub.status == Submission.Status.DRAFT and sub.version == 1
+
+
+def test_two_editors_of_one_draft_are_told_instead_of_overwritten(client, deadline, unit_tasks, org, heads, people):
+    client.force_login(heads["bob"])
+    bobs_page = client.get(url(deadline, org["qltm"]))
+    client.force_login(people["carol"])
+    carols_page = client.get(url(deadline, org["qltm"]))
+    assert client.post(url(deadline, org["qltm"]), form_data(carols_page, summary="Bản của đầu mối")).status_code == 302
+    client.force_login(heads["bob"])
+    response = client.post(url(deadline, org["qltm"]), form_data(bobs_page, summary="Bản của trưởng phòng"))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "vừa được người khác lưu" in html and "Bản của trưởng phòng" in html  # nothing typed is lost
+    assert Submission.objects.get().summary == "Bản của đầu mối"
+    # A deliberate second save, from the page as it came back, goes through.
+    assert client.post(url(deadline, org["qltm"]), form_data(response)).status_code == 302
+    assert Submission.objects.get().summary == "Bản của trưởng phòng"
 
 
 def test_draft_is_saved_then_submitted_and_becomes_read_only(bob_client, deadline, unit_tasks, org, heads):
     with time_machine.travel(at(2025, 11, 3), tick=False):
-        bob_client.get(url(deadline, org["qltm"]))
-        sub = Submission.objects.get(deadline=deadline, unit=org["qltm"])
+        page = bob_client.get(url(deadline, org["qltm"]))
         response = bob_client.post(
             url(deadline, org["qltm"]),
-            form_data(sub, summary="Hoàn thành 2/2 nhiệm vụ được giao.", **{"rows-1-results": "Hỗ trợ 15 nhãn hiệu."}),
+            form_data(page, summary="Hoàn thành 2/2 nhiệm vụ được giao.", **{"rows-1-results": "Hỗ trợ 15 nhãn hiệu."}),
         )
         assert response.status_code == 302
-        sub.refresh_from_db()
+        sub = Submission.objects.get(deadline=deadline, unit=org["qltm"])
         assert sub.status == Submission.Status.DRAFT
         assert sub.summary == "Hoàn thành 2/2 nhiệm vụ được giao."
         assert sub.rows.get(task=unit_tasks[1]).results == "Hỗ trợ 15 nhãn hiệu."
 
-        bob_client.post(url(deadline, org["qltm"]), form_data(sub, action="submit"))
+        page = bob_client.get(url(deadline, org["qltm"]))
+        bob_client.post(url(deadline, org["qltm"]), form_data(page, action="submit"))
     sub.refresh_from_db()
     assert sub.status == Submission.Status.SUBMITTED
     assert sub.submitted_by == heads["bob"] and sub.is_on_time
-    page = bob_client.get(url(deadline, org["qltm"])).content.decode()
-    assert "Gửi báo cáo" not in page and "Hỗ trợ 15 nhãn hiệu." in page
-    response = bob_client.post(url(deadline, org["qltm"]), form_data(sub, summary="Sửa sau khi gửi"), follow=True)
+    html = bob_client.get(url(deadline, org["qltm"])).content.decode()
+    assert "Gửi báo cáo" not in html and "Hỗ trợ 15 nhãn hiệu." in html
+    response = bob_client.post(url(deadline, org["qltm"]), form_data(page, summary="Sửa sau khi gửi"), follow=True)
     assert "không thể sửa" in response.content.decode()
     sub.refresh_from_db()
     assert sub.summary == "Hoàn thành 2/2 nhiệm vụ được giao."
@@ -98,30 +111,28 @@ def test_draft_is_saved_then_submitted_and_becomes_read_only(bob_client, deadlin
 
 
 def test_invalid_progress_keeps_what_was_typed_with_a_vietnamese_message(bob_client, deadline, unit_tasks, org):
-    bob_client.get(url(deadline, org["qltm"]))
-    sub = Submission.objects.get(deadline=deadline, unit=org["qltm"])
+    page = bob_client.get(url(deadline, org["qltm"]))
     response = bob_client.post(
-        url(deadline, org["qltm"]), form_data(sub, summary="Nội dung chưa lưu", **{"rows-0-progress": "150"})
+        url(deadline, org["qltm"]), form_data(page, summary="Nội dung chưa lưu", **{"rows-0-progress": "150"})
     )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Tiến độ phải từ 0 đến 100%." in page
     assert "Nội dung chưa lưu" in page
-    sub.refresh_from_db()
-    assert sub.summary == ""
+    assert not Submission.objects.exists()
 
 
 def test_return_with_reason_emails_the_unit_head_then_resubmit_and_accept(
-    client, deadline, unit_tasks, org, heads, people, smtp_server, django_capture_on_commit_callbacks
+    client, deadline, unit_tasks, org, heads, people, smtp_server, eager, django_capture_on_commit_callbacks
 ):
     unit_name = 'Phòng "Quản lý" thương mại & <xúc tiến>'  # what the e-mail must show as typed
     Unit.objects.filter(pk=org["qltm"].pk).update(name=unit_name)
     ReportingRule.objects.filter(pk=deadline.rule_id).update(title="Báo cáo 6 tháng & năm")
     client.force_login(heads["bob"])
     with time_machine.travel(at(2025, 11, 10), tick=False):
-        client.get(url(deadline, org["qltm"]))
+        page = client.get(url(deadline, org["qltm"]))
+        client.post(url(deadline, org["qltm"]), form_data(page, action="submit"))
         sub = Submission.objects.get(deadline=deadline, unit=org["qltm"])
-        client.post(url(deadline, org["qltm"]), form_data(sub, action="submit"))
 
     client.force_login(people["carol"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -148,10 +159,12 @@ def test_return_with_reason_emails_the_unit_head_then_resubmit_and_accept(
     )
 
     client.force_login(heads["bob"])
-    page = client.get(url(deadline, org["qltm"])).content.decode()
-    assert "Đề nghị bổ sung số liệu hội chợ năm 2025." in page and "Gửi báo cáo" in page
+    page = client.get(url(deadline, org["qltm"]))
+    assert (
+        "Đề nghị bổ sung số liệu hội chợ năm 2025." in page.content.decode() and "Gửi báo cáo" in page.content.decode()
+    )
     with time_machine.travel(at(2025, 11, 17), tick=False):
-        client.post(url(deadline, org["qltm"]), form_data(sub, action="submit", summary="Đã bổ sung số liệu."))
+        client.post(url(deadline, org["qltm"]), form_data(page, action="submit", summary="Đã bổ sung số liệu."))
     sub.refresh_from_db()
     assert sub.status == Submission.Status.SUBMITTED and not sub.is_on_time
 
@@ -204,15 +217,39 @@ def test_form_query_count_does_not_grow_with_the_rows(bob_client, deadline, org,
 
     page = url(deadline, org["qltm"])
     TaskFactory(plan=deadline.rule.plan, lead_unit=org["qltm"])
-    bob_client.get(page)  # creates the draft
+    bob_client.post(page, form_data(bob_client.get(page)))  # the first save creates the draft
     reset_queries()  # each request resets the log; counting must start from an empty one
     with CaptureQueriesContext(connection) as small:
         bob_client.get(page)
     n_small = len(small.captured_queries)  # read now: the next request empties the log
     for _ in range(25):
         TaskFactory(plan=deadline.rule.plan, lead_unit=org["qltm"])
-    bob_client.get(page)  # adds the rows of the new tasks
+    bob_client.post(page, form_data(bob_client.get(page)))  # saves the rows of the new tasks
     reset_queries()
     with django_assert_num_queries(n_small):
         response = bob_client.get(page)
     assert response.content.decode().count("<fieldset") == 26
+
+
+def test_returning_answers_even_when_the_mail_server_is_down(
+    client, deadline, unit_tasks, org, heads, people, eager, settings, django_capture_on_commit_callbacks
+):
+    """The e-mail goes out from a Celery task (here run in-process): SMTP refusing costs the e-mail a retry,
+    never the page or the return itself."""
+    import socket
+
+    from reporting import services
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
+    sub = services.submit_report(services.start_submission(deadline, org["qltm"]), heads["bob"])
+    client.force_login(people["carol"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting:submission_return", args=[sub.pk]), {"reason": "Thiếu số liệu."})
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert sub.status == Submission.Status.RETURNED
+    assert Notification.objects.filter(user=heads["bob"], title__startswith="Báo cáo bị trả lại").exists()
