@@ -273,18 +273,21 @@ class DraftSaver:
             )
             if t.subindices:
                 target.subindex_group.set(SubIndex.objects.filter(index=index, number__in=t.subindices))
+            names = {f.name for f in Goal._meta.get_fields()}
             for g in t.goals:
-                Goal.objects.create(
-                    target=target,
-                    kind=g.kind,
-                    value=None if g.value is None else Decimal(str(g.value)),
-                    low=g.low,
-                    high=g.high,
-                    out_of=g.out_of,
-                    region=g.region or "",
-                    region_size=g.region_size,
-                    tier=g.tier or "",
-                )
+                values = {
+                    "target": target,
+                    "kind": g.kind,
+                    "value": None if g.value is None else Decimal(str(g.value)),
+                    "low": g.low,
+                    "high": g.high,
+                    "out_of": g.out_of,
+                }
+                if "tier" in names:
+                    values["tier"] = g.tier or ""
+                if "region_size" in names:  # regions became rows of their own with the targets work
+                    values.update(region=g.region or "", region_size=g.region_size)
+                Goal.objects.create(**values)
 
     def _sections(self, plan, sections, parent, counter):
         from indicators.models import Indicator, SubIndex

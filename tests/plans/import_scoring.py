@@ -18,7 +18,8 @@ def _norm(value):
 
 def _goal(g):
     value = None if g.value is None else float(g.value)
-    return (g.kind, value, g.low, g.high, g.out_of, g.region or "", g.region_size, g.tier or "")
+    region = getattr(g, "region", None)
+    return (g.kind, value, g.low, g.high, g.out_of, str(region or ""), getattr(g, "region_size", None), g.tier or "")
 
 
 def snapshot(plan, draft=None):
