@@ -2,6 +2,7 @@
 saves, and the plan page shows what the demo plan shows."""
 
 import re
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -22,7 +23,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 def demo(reference, settings):
     from pci_portal.celery import app
 
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", force=True, verbosity=0, stderr=StringIO())
     # The inspectorate goes by another name in this tree, so "Thanh tra Sở" matches nothing.
     Unit.objects.filter(code="QNG-SCT-TTR").update(name="Thanh tra chuyên ngành", short_name="Thanh tra chuyên ngành")
     settings.CELERY_TASK_ALWAYS_EAGER = True
