@@ -1,17 +1,30 @@
 #!/usr/bin/env python
-"""Time the main pages over HTTP against gunicorn (2 workers) on PostgreSQL.
+"""The main pages against their SQL floor: each page through gunicorn, and the same SQL run directly.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pci_bench python bench/pages.py [-n 30] [URL ...]
+    python bench/pages.py -n 30 postgres://postgres@127.0.0.1:5432/pci_bench01 postgres://…/pci_bench1
+    python bench/pages.py -n 30 --page official:/tasks/ --page leader:/dashboard/?plan=all DB_URL
 
-URLs default to the dashboard, my tasks, a plan page, a task page and a report tracker;
-`<plan>`, `<plan_key>`, `<task>` and `<deadline>` in a URL are replaced by ids of the scale data
-(`manage.py generate_scale_data`). Each page is fetched as the leader, the focal office and
-an official, logged in through the login form; it prints median and p95 milliseconds and the
-SQL queries per request (X-Query-Count, sent when QUERY_COUNT_HEADER=1). A page that answers
-404 (not built yet) or 403 (not for that role) is reported as such and not timed.
+Each database URL (made with `manage.py migrate` and `manage.py generate_scale_data --scale …`) gets its own
+gunicorn (DEBUG off, 1 sync worker, `QUERY_COUNT_HEADER=1`, `QUERY_LOG_DIR`). For each page, logged in as its
+role through the login form, the bench:
+
+1. fetches it twice to warm up, the second time asking the devtools middleware to write down the SQL
+   statements of the request (`X-Query-Log: 1`): session, user, the page's own queries, with their parameters;
+2. then n times, alternately: the page over HTTP (wall time), and those statements run directly with psycopg
+   on one connection (the "SQL floor": round trips, planning, execution and reading the rows, nothing else);
+3. reads the CPU time that the gunicorn worker spent on the n requests (psutil), which does not depend on
+   how busy the machine is, unlike wall times.
+
+It prints per page and database: median page ms, median floor ms, their ratio, CPU ms per request and the
+SQL statements per request. Goals (issue 15): ratio ≤ 2, CPU ≤ 40 ms. Alternating page and floor in the same
+run keeps the ratio meaningful on a loaded machine; the CPU time is meaningful on any machine.
+
+Pages are `role:path`; `<plan>`, `<plan_key>`, `<public_key>` and `<deadline>` are replaced by ids of the
+scale data. Roles: official, focal, leader (devtools.bench_users) and anonymous.
 """
 
 import argparse
+import json
 import os
 import re
 import signal
@@ -22,33 +35,43 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+import psycopg
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URLS = ["/dashboard/", "/tasks/", "/plans/<plan>/", "/tasks/<task>/", "/reports/deadlines/<deadline>/"]
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/pci_bench"
+DEFAULT_PAGES = [
+    "official:/tasks/",
+    "leader:/tasks/",
+    "leader:/dashboard/",
+    "focal:/dashboard/",
+    "focal:/reports/deadlines/<deadline>/",
+    "official:/plans/<plan>/",
+    "anonymous:/public/plans/<public_key>/",
+]
+GOAL_RATIO, GOAL_CPU = 2.0, 40.0
 
 
 def ids_from_database(env):
-    """A plan of the first agency with its tasks, one of its tasks and its latest past deadline."""
+    """The official's plan (first of the first agency), its latest past deadline, and a public plan."""
     code = (
         "from devtools.bench_users import BENCH_USERS as B;"
         "from accounts.models import User;"
-        "from plans.models import Plan, Task;"
+        "from plans.models import Plan;"
         "from reporting.models import Deadline;"
         "u = User.objects.get(username=B['official']);"
         "p = Plan.objects.filter(issuer=u.unit.agency).order_by('id').first();"
-        "t = Task.objects.filter(plan=p, lead_unit=u.unit).order_by('id').first() or p.tasks.first();"
         "d = Deadline.objects.filter(rule__plan=p).order_by('-due_date').first();"
-        "print(p.pk, t.pk, d.pk if d else 0, p.key)"
+        "pub = Plan.objects.filter(is_public=True).order_by('id').first();"
+        "print(p.pk, p.key, d.pk if d else 0, pub.key if pub else '-')"
     )
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if out.returncode != 0:
         sys.exit(f"Không đọc được dữ liệu quy mô (đã chạy generate_scale_data chưa?):\n{out.stderr[-2000:]}")
-    plan, task, deadline, key = out.stdout.split()[-4:]
-    return {"plan": plan, "task": task, "deadline": deadline, "plan_key": key}
+    plan, key, deadline, public_key = out.stdout.split()[-4:]
+    return {"plan": plan, "plan_key": key, "deadline": deadline, "public_key": public_key}
 
 
 def free_port():
@@ -58,9 +81,8 @@ def free_port():
 
 
 def start_gunicorn(env, port, workers):
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # 403/404 tracebacks go here, not over the table
+    log = open(ROOT / "var" / "bench-gunicorn.log", "a")  # 403/404 tracebacks go here, not over the table
     proc = subprocess.Popen(
         [gunicorn, "pci_portal.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT,
@@ -68,7 +90,7 @@ def start_gunicorn(env, port, workers):
         stdout=log,
         stderr=log,
     )
-    for _ in range(150):
+    for _ in range(300):
         try:
             requests.get(f"http://127.0.0.1:{port}/login/", timeout=10)
             return proc
@@ -80,6 +102,8 @@ def start_gunicorn(env, port, workers):
 
 def login(base, username, password):
     s = requests.Session()
+    if username is None:
+        return s
     s.get(f"{base}/login/")
     r = s.post(
         f"{base}/login/",
@@ -92,90 +116,138 @@ def login(base, username, password):
     return s
 
 
-def p95(values):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+def worker_cpu(proc):
+    """CPU seconds (user + system) of gunicorn's workers so far."""
+    total = 0.0
+    for child in psutil.Process(proc.pid).children():
+        try:
+            t = child.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
 
 
-def time_page(session, url, n, warmup=2):
-    for _ in range(warmup):
-        r = session.get(url, allow_redirects=False)
-        if r.status_code != 200:
-            return {"status": r.status_code}
-    times, queries = [], []
+def run_floor(conn, statements):
+    t0 = time.perf_counter()
+    with conn.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql)
+            if cur.description is not None:
+                cur.fetchall()
+    return (time.perf_counter() - t0) * 1000
+
+
+def measure(session, url, n, proc, conn):
+    r = session.get(url, allow_redirects=False)
+    if r.status_code != 200:
+        return {"status": r.status_code}
+    r = session.get(url, allow_redirects=False, headers={"X-Query-Log": "1"})
+    statements = json.loads(Path(r.headers["X-Query-Log"]).read_text())
+    run_floor(conn, statements)  # warm the floor's connection and PostgreSQL's caches alike
+    pages, floors, own_cpu = [], [], []
+    cpu0 = worker_cpu(proc)
     for _ in range(n):
         t0 = time.perf_counter()
         r = session.get(url, allow_redirects=False)
-        times.append((time.perf_counter() - t0) * 1000)
-        queries.append(int(r.headers.get("X-Query-Count", -1)))
+        pages.append((time.perf_counter() - t0) * 1000)
+        own_cpu.append(float(r.headers.get("X-CPU-ms", 0)))
+        floors.append(run_floor(conn, statements))
+    cpu = (worker_cpu(proc) - cpu0) * 1000 / n
+    page, floor = statistics.median(pages), statistics.median(floors)
     return {
         "status": 200,
-        "median": statistics.median(times),
-        "p95": p95(times),
-        "queries": f"{min(queries)}" if min(queries) == max(queries) else f"{min(queries)}–{max(queries)}",
-        "bytes": len(r.content),
+        "page": page,
+        "floor": floor,
+        "ratio": page / floor,
+        "cpu": cpu,
+        "view_cpu": statistics.median(own_cpu),
+        "queries": r.headers.get("X-Query-Count", "?"),
+        "kb": len(r.content) / 1024,
     }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("urls", nargs="*", help="Đường dẫn cần đo (mặc định: các trang chính).")
-    parser.add_argument("-n", type=int, default=30, help="Số lần đo mỗi trang (mặc định 30).")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--base-url", help="Đo một máy chủ đang chạy thay vì khởi động gunicorn.")
-    parser.add_argument("--roles", default="leader,focal,official", help="Vai trò đăng nhập (leader,focal,official).")
-    args = parser.parse_args()
-
+def bench_database(db_url, pages, n, workers):
     env = dict(os.environ)
-    env.setdefault("DATABASE_URL", DEFAULT_DB)
+    log_dir = ROOT / "var" / "bench-sql"
+    log_dir.mkdir(parents=True, exist_ok=True)
     env.update(
         {
+            "DATABASE_URL": db_url,
             "DEBUG": "0",
-            "SECRET_KEY": env.get("SECRET_KEY", "bench-only-not-secret"),
+            "DEVTOOLS": "1",
+            "SECRET_KEY": env.get("SECRET_KEY", "bench-only-not-secret-" + "x" * 40),
             "QUERY_COUNT_HEADER": "1",
+            "QUERY_LOG_DIR": str(log_dir),
             "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
             "AXES_ENABLED": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback: no TLS-ending proxy in front
+            "SECURE_HSTS_SECONDS": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
         }
     )
     sys.path.insert(0, str(ROOT))
     from devtools.bench_users import BENCH_USERS, PASSWORD
 
     ids = ids_from_database(env)
-    urls = [re.sub(r"<(\w+)>", lambda m: ids.get(m.group(1), m.group(0)), u) for u in (args.urls or DEFAULT_URLS)]
-    proc = None
-    if args.base_url:
-        base = args.base_url.rstrip("/")
-    else:
-        port = free_port()
-        proc = start_gunicorn(env, port, args.workers)
-        base = f"http://127.0.0.1:{port}"
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    port = free_port()
+    proc = start_gunicorn(env, port, workers)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
     try:
-        print(f"{env['DATABASE_URL'].rsplit('/', 1)[-1]} · gunicorn {args.workers} workers · n={args.n} · {base}")
-        print(f"{'role':<9} {'page':<32} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'kB':>6}")
-        failures = 0
-        for role in args.roles.split(","):
-            session = login(base, BENCH_USERS[role], PASSWORD)
-            for url in urls:
-                res = time_page(session, base + url, args.n)
-                if res["status"] != 200:
-                    word = {404: "404 – chưa có trang này", 403: "403 – không dành cho vai trò này"}.get(
-                        res["status"], f"HTTP {res['status']}"
-                    )
-                    print(f"{role:<9} {url:<32} {word}")
-                    continue
-                slow = res["median"] > 150 or res["p95"] > 300
-                failures += slow
-                print(
-                    f"{role:<9} {url:<32} {200:>6} {res['median']:>10.1f} {res['p95']:>8.1f} {res['queries']:>8} "
-                    f"{res['bytes'] / 1024:>6.0f}{'  CHẬM' if slow else ''}"
-                )
-        print("Mục tiêu: trung vị < 150 ms, p95 < 300 ms." + (f" {failures} trang vượt." if failures else " Đạt."))
+        sessions = {}
+        with psycopg.connect(db_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+            conn.prepare_threshold = None  # as Django's client-side cursors: every statement planned each time
+            for page in pages:
+                role, path = page.split(":", 1)
+                path = re.sub(r"<(\w+)>", lambda m: ids.get(m.group(1), m.group(0)), path)
+                if role not in sessions:
+                    sessions[role] = login(base, BENCH_USERS.get(role), PASSWORD)
+                rows.append((role, path, measure(sessions[role], base + path, n, proc, conn)))
     finally:
-        if proc:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=20)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("databases", nargs="*", help="DATABASE_URL của dữ liệu quy mô (mặc định: $DATABASE_URL).")
+    parser.add_argument("-n", type=int, default=30, help="Số lần đo mỗi trang (mặc định 30).")
+    parser.add_argument("--page", action="append", help="role:path (mặc định: các trang chính).")
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    databases = args.databases or [os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pci_bench")]
+    pages = args.page or DEFAULT_PAGES
+    load = os.getloadavg()[0]
+    print(f"gunicorn {args.workers} worker · n={args.n} · load average {load:.1f}")
+    header = (
+        f"{'database':<18} {'role':<9} {'page':<28} {'page ms':>8} {'floor ms':>8} {'ratio':>6} "
+        f"{'CPU ms':>7} {'queries':>7} {'kB':>5}"
+    )
+    print(header)
+    misses = 0
+    for db in databases:
+        name = db.rsplit("/", 1)[-1]
+        for role, path, res in bench_database(db, pages, args.n, args.workers):
+            if res["status"] != 200:
+                print(f"{name:<18} {role:<9} {path:<28} HTTP {res['status']}")
+                misses += 1
+                continue
+            miss = res["ratio"] > GOAL_RATIO or res["cpu"] > GOAL_CPU
+            misses += miss
+            print(
+                f"{name:<18} {role:<9} {path:<28} {res['page']:>8.1f} {res['floor']:>8.1f} {res['ratio']:>6.2f} "
+                f"{res['cpu']:>7.1f} {res['queries']:>7} {res['kb']:>5.0f}{'  *' if miss else ''}",
+                flush=True,
+            )
+    print(f"Mục tiêu: trang ≤ {GOAL_RATIO:g}× nền SQL, CPU ≤ {GOAL_CPU:g} ms mỗi yêu cầu. (*: chưa đạt)")
+    print(f"load average lúc kết thúc {os.getloadavg()[0]:.1f}")
+    return 1 if misses else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

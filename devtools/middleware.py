@@ -1,24 +1,40 @@
+import json
+import os
+import time
+from pathlib import Path
+
+from django.conf import settings
 from django.db import connections
 
 
 class QueryCountMiddleware:
-    """Adds X-Query-Count (SQL queries run for the request), for bench/pages.py.
+    """Adds X-Query-Count (SQL statements run for the request) and X-CPU-ms (CPU time of the process while
+    the request ran), for bench/pages.py.
 
-    Settings put it first in MIDDLEWARE only when QUERY_COUNT_HEADER is on.
+    Settings put it first in MIDDLEWARE only when QUERY_COUNT_HEADER is on. With QUERY_LOG_DIR set too, a
+    request that carries `X-Query-Log: 1` has its statements (parameters bound, as PostgreSQL received them)
+    written to `QUERY_LOG_DIR/<pid>.json`, named in the response's X-Query-Log, so that the bench can run the
+    same statements directly (the page's "SQL floor").
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.log_dir = getattr(settings, "QUERY_LOG_DIR", "")
 
     def __call__(self, request):
         count = 0
+        log = [] if self.log_dir and request.headers.get("X-Query-Log") == "1" else None
 
         def counter(execute, sql, params, many, context):
             nonlocal count
             count += 1
-            return execute(sql, params, many, context)
+            result = execute(sql, params, many, context)
+            if log is not None and not many:
+                log.append(context["connection"].ops.compose_sql(sql, params) if params else sql)
+            return result
 
         wrappers = [conn.execute_wrapper(counter) for conn in connections.all()]
+        cpu = time.process_time()
         for w in wrappers:
             w.__enter__()
         try:
@@ -26,5 +42,10 @@ class QueryCountMiddleware:
         finally:
             for w in reversed(wrappers):
                 w.__exit__(None, None, None)
+        response["X-CPU-ms"] = f"{(time.process_time() - cpu) * 1000:.1f}"
         response["X-Query-Count"] = str(count)
+        if log is not None:
+            path = Path(self.log_dir) / f"{os.getpid()}.json"
+            path.write_text(json.dumps(log))
+            response["X-Query-Log"] = str(path)
         return response

@@ -342,3 +342,5 @@ if DEVTOOLS:
 QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
 if QUERY_COUNT_HEADER:
     MIDDLEWARE.insert(0, "devtools.middleware.QueryCountMiddleware")
+# With the header on: a directory where a request marked `X-Query-Log: 1` leaves its SQL (bench/pages.py).
+QUERY_LOG_DIR = env("QUERY_LOG_DIR", default="") if QUERY_COUNT_HEADER else ""
