@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Avg, Count, F, Q
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,7 +16,7 @@ from accounts.models import Unit
 from indicators.models import Province, Target
 from pci_portal.inputs import YEAR_MAX, YEAR_MIN, decimal_param, int_param
 from plans.access import can_edit_plan, get_plan_for
-from plans.models import Plan, Task, TaskUpdate, overdue_condition
+from plans.models import Plan, Task, TaskUpdate
 
 from .queries import Filters, build_dashboard, can_view_dashboard, filtered_tasks, scope_of, what_if
 
@@ -147,22 +147,8 @@ def public_plan(request, key):
         .prefetch_related("goals", "subindex_group", "subindex__names")
     )
     target_rows = [t.assess() for t in targets]
-    sections = (
-        plan.sections.annotate(
-            n=Count("tasks"),
-            n_done=Count("tasks", filter=Q(tasks__status=Task.Status.DONE)),
-            n_overdue=Count(
-                "tasks",
-                filter=overdue_condition(today, prefix="tasks__"),
-            ),
-            avg_progress=Avg("tasks__progress"),
-        )
-        .filter(n__gt=0)
-        .order_by("order", "id")
-    )
-    totals = plan.tasks.aggregate(
-        n=Count("id"), n_done=Count("id", filter=Q(status=Task.Status.DONE)), avg=Avg("progress")
-    )
+    sections = plan.sections.with_progress(today).filter(task_count__gt=0).order_by("order", "id")
+    totals = plan.tasks.progress(on=today)
     return render(
         request,
         "dashboard/public_plan.html",

@@ -3,7 +3,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -46,6 +47,10 @@ class PlanQuerySet(models.QuerySet):
     def tracked(self):
         return self.filter(tracked=True)
 
+    def with_progress(self, on=None):
+        """Annotate each plan with its progress on `on` (see `progress_fields`), in the same query."""
+        return self.annotate(**progress_fields(on, prefix="tasks__"))
+
     def visible_to(self, user):
         """Plans a user may read: everything for administrators and province leadership, else their agency's."""
         if not user.is_authenticated:
@@ -55,9 +60,18 @@ class PlanQuerySet(models.QuerySet):
         scope = user.reading_scope
         if scope is None:
             return self.none()
-        # Subqueries, not joins + DISTINCT: at province scale the join over coordinating units is the slow part.
-        tasks_in_scope = Task.objects.filter(_task_scope(scope)).values("plan_id")
-        return self.filter(scope.q("issuer__") | Q(pk__in=tasks_in_scope))
+        if scope.whole_province:
+            in_scope = Task.objects.filter(_task_scope(scope)).values("plan_id")
+            return self.filter(scope.q("issuer__") | Q(pk__in=in_scope))
+        # An agency reads a few plans of many: a union of index lookups (see _task_ids_in_scope), not an OR
+        # over joins, which makes PostgreSQL read every task of the province.
+        units = Unit.objects.filter(scope.q()).values("pk")
+        issued = Plan.objects.filter(issuer__in=units).order_by().values("pk")
+        led = Task.objects.filter(lead_unit__in=units).order_by().values("plan_id")
+        coordinated = Task.objects.filter(
+            pk__in=Task.coordinating_units.through.objects.filter(unit__in=units).values("task_id")
+        )
+        return self.filter(pk__in=issued.union(led, coordinated.order_by().values("plan_id")))
 
     def kept_by(self, user):
         """Plans whose plan, sections, tasks, targets and deadlines `user` keeps (see plans.access.can_edit_plan)."""
@@ -212,6 +226,12 @@ class Plan(models.Model):
         return [rule.deadline_for(year) for rule in self.reporting_rules.all()]
 
 
+class SectionQuerySet(models.QuerySet):
+    def with_progress(self, on=None):
+        """Annotate each section with the progress of its tasks on `on` (see `progress_fields`)."""
+        return self.annotate(**progress_fields(on, prefix="tasks__"))
+
+
 class Section(models.Model):
     """A group of solutions in a plan ("a) Nâng cao chất lượng…"), possibly nested."""
 
@@ -225,6 +245,8 @@ class Section(models.Model):
     subindices = models.ManyToManyField("indicators.SubIndex", verbose_name=_("chỉ số thành phần"), blank=True)
     indicators = models.ManyToManyField("indicators.Indicator", verbose_name=_("chỉ tiêu"), blank=True)
 
+    objects = SectionQuerySet.as_manager()
+
     history = PortalHistory()  # audit trail: who, when, before, after
 
     class Meta:
@@ -237,18 +259,57 @@ class Section(models.Model):
 
 
 def _task_scope(scope):
-    """Tasks of plans issued within `scope` (a `ReadingScope`), led or coordinated by a unit within it (no DISTINCT)."""
+    """Tasks of plans issued within `scope` (a `ReadingScope`), led or coordinated by a unit within it (no DISTINCT).
+
+    For the whole province (nearly every task) one pass over the tasks is the right plan; an agency's few tasks
+    are found through indexes instead (`_task_ids_in_scope`), so that its pages do not grow with the province.
+    """
+    if not scope.whole_province:
+        units = Unit.objects.filter(scope.q()).values("pk")
+        return Q(pk__in=_task_ids_in_scope(units, plans=Plan.objects.filter(issuer__in=units).values("pk")))
     coordinated = Task.coordinating_units.through.objects.filter(scope.q("unit__"))
     return scope.q("plan__issuer__") | scope.q("lead_unit__") | Q(pk__in=coordinated.values("task_id"))
+
+
+def _task_ids_in_scope(units, plans=None, extra=()):
+    """Ids of the tasks led or coordinated by one of `units`, of the tasks of `plans` (a subquery of plan ids, or
+    None), and of `extra` (subqueries of task ids): a UNION of index lookups (lead_unit_id, the coordinating units'
+    unit_id, plan_id), which PostgreSQL runs in time proportional to the rows found, where an OR of the same
+    conditions over joins reads every task of the province."""
+    led = Task.objects.filter(lead_unit__in=units).order_by().values("pk")
+    coordinated = Task.coordinating_units.through.objects.filter(unit__in=units).order_by().values("task_id")
+    parts = [coordinated, *extra]
+    if plans is not None:
+        parts.append(Task.objects.filter(plan__in=plans).order_by().values("pk"))
+    return led.union(*parts)
 
 
 def overdue_condition(on, prefix=""):
     """The overdue rule as a condition on tasks, for filters and aggregates: the one home of "overdue".
 
     A task is overdue on `on` when one of its occurrences is (see TaskOccurrenceQuerySet.overdue).
-    `prefix` reaches tasks through a relation ("tasks__" from a plan or section).
+    `prefix` reaches tasks through a relation ("tasks__" from a plan or section). A correlated EXISTS (an index
+    lookup per task counted), not `pk IN (every overdue occurrence)`: the latter reads the whole province's
+    occurrences to count one plan's or one person's tasks.
     """
-    return Q(**{f"{prefix}pk__in": TaskOccurrence.objects.overdue(on).values("task_id")})
+    return models.Exists(TaskOccurrence.objects.overdue(on).filter(task=models.OuterRef(f"{prefix}pk")))
+
+
+def progress_fields(on=None, prefix=""):
+    """The one home of "progress" of a set of tasks (a plan, a section, a unit's share of a plan), as aggregates:
+    `task_count`, `done_count`, `overdue_count` (the overdue rule on `on`, default today) and `progress`, the
+    mean progress of the tasks as a whole percent (None without tasks). Every page asks this; none computes it.
+
+    `prefix` reaches the tasks through a relation ("tasks__" from plans or sections).
+    """
+    on = on or timezone.localdate()
+    tasks = prefix.removesuffix("__") or "pk"
+    return {
+        "task_count": Count(tasks),
+        "done_count": Count(tasks, filter=Q(**{f"{prefix}status": Task.Status.DONE})),
+        "overdue_count": Count(tasks, filter=overdue_condition(on, prefix=prefix)),
+        "progress": Round(Avg(f"{prefix}progress")),
+    }
 
 
 class TaskQuerySet(models.QuerySet):
@@ -273,6 +334,14 @@ class TaskQuerySet(models.QuerySet):
         """Open tasks whose due date has passed on `on` (default: today in Asia/Ho_Chi_Minh)."""
         return self.filter(overdue_condition(on or timezone.localdate()))
 
+    def progress(self, on=None):
+        """{task_count, done_count, overdue_count, progress} of these tasks together (see `progress_fields`)."""
+        return self.order_by().aggregate(**progress_fields(on))
+
+    def progress_by(self, *fields, on=None):
+        """Rows of `fields` (say "lead_unit__name") with the progress of their tasks (see `progress_fields`)."""
+        return self.order_by().values(*fields).annotate(**progress_fields(on))
+
     def visible_to(self, user):
         """The one place that decides which tasks a user may see."""
         if not user.is_authenticated:
@@ -288,15 +357,13 @@ class TaskQuerySet(models.QuerySet):
         """The user's work: tasks their unit (or a unit below it) leads or coordinates, or given to them by name."""
         if user.unit_id is None:
             return self if user.is_admin_role else self.filter(assignees=user)
-        within = user.unit.path
-        work = (
-            Q(lead_unit__path__startswith=within) | Q(coordinating_units__path__startswith=within) | Q(assignees=user)
-        )
+        # A union of index lookups (see _task_ids_in_scope): the same few tasks whatever the size of the province.
+        units = Unit.objects.filter(path__startswith=user.unit.path).values("pk")
+        extra = [Task.assignees.through.objects.filter(user=user).order_by().values("task_id")]
         if user.person_id:
-            work |= Q(leader_id=user.person_id)
-        if user.role == User.Role.FOCAL:
-            work |= Q(plan__in=Plan.objects.kept_by(user))
-        return self.filter(pk__in=self.model.objects.filter(work).values("pk"))
+            extra.append(Task.objects.filter(leader_id=user.person_id).order_by().values("pk"))
+        kept = Plan.objects.kept_by(user).order_by().values("pk") if user.role == User.Role.FOCAL else None
+        return self.filter(pk__in=_task_ids_in_scope(units, plans=kept, extra=extra))
 
 
 class Task(models.Model):

@@ -7,7 +7,7 @@ plans.services, and answer htmx requests with partials.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -255,19 +255,6 @@ def evidence_download(request, pk):
 # --- Plans -----------------------------------------------------------------------------------------
 
 
-def _with_progress(plans, today):
-    return plans.annotate(
-        task_count=Count("tasks", distinct=True),
-        done_count=Count("tasks", filter=Q(tasks__status=Task.Status.DONE), distinct=True),
-        overdue_count=Count(
-            "tasks",
-            filter=overdue_condition(today, prefix="tasks__"),
-            distinct=True,
-        ),
-        progress=Avg("tasks__progress"),
-    )
-
-
 @login_required
 def plan_list(request):
     user = request.user
@@ -282,7 +269,7 @@ def plan_list(request):
     if q:
         plans = plans.filter(Q(title__icontains=q) | Q(number__icontains=q) | Q(issuer__name__icontains=q))
     plans = (
-        _with_progress(plans, today)
+        plans.with_progress(today)
         .select_related("issuer", "focal_unit", "parent")
         .order_by("-period_start", "issuer__path", "number", "pk")
     )
@@ -320,31 +307,17 @@ def plan_detail(request, pk):
         .prefetch_related("coordinating_units")
         .order_by("section__order", "order", "id")
     )
-    sections = list(plan.sections.order_by("order", "id"))
+    sections = list(plan.sections.with_progress(today).order_by("order", "id"))
     by_section = {s.pk: [] for s in sections}
     loose = []
     for t in tasks:
         (by_section[t.section_id] if t.section_id in by_section else loose).append(t)
-    section_stats = {
-        row["section"]: row
-        for row in plan.tasks.order_by().values("section").annotate(n=Count("id"), progress=Avg("progress"))
-    }
-    section_rows = [(s, by_section[s.pk], section_stats.get(s.pk)) for s in sections]
-    unit_rows = (
-        plan.tasks.order_by()
-        .values("lead_unit__name", "lead_unit__short_name")
-        .annotate(
-            n=Count("id"),
-            progress=Avg("progress"),
-            done=Count("id", filter=Q(status=Task.Status.DONE)),
-            overdue=Count("id", filter=overdue_condition(today)),
-        )
-        .order_by("lead_unit__path")
-    )
+    section_rows = [(s, by_section[s.pk]) for s in sections]
+    unit_rows = plan.tasks.progress_by("lead_unit__name", "lead_unit__short_name", on=today).order_by("lead_unit__path")
     targets = plan.targets.select_related("subindex__index", "indicator", "index", "province").prefetch_related(
         "goals", "subindex_group", "subindex__names"
     )
-    stats = plan.tasks.aggregate(progress=Avg("progress"), n=Count("id"))
+    stats = plan.tasks.progress(on=today)
     return render(
         request,
         "plans/plan_detail.html",

@@ -62,4 +62,4 @@ def test_overdue_count_per_section(client, public_plan, org):
     public_plan.is_public = True
     public_plan.save()
     sections = client.get(f"/public/plans/{public_plan.key}/").context["sections"]
-    assert sum(s.n_overdue for s in sections) == 1
+    assert sum(s.overdue_count for s in sections) == 1
