@@ -112,7 +112,6 @@ def task_list(request):
             "plan": plan,
             "unit": unit,
             "title": ", ".join(title),
-            "today": timezone.localdate(),
             "query": q.copy(),
         },
     )

@@ -89,7 +89,6 @@ def my_tasks(request):
             "overdue_count": overdue_count,
             "scope": scope,
             "filtering": any(request.GET.get(k) for k in ("q", "plan", "subindex", "status", "due_before", "overdue")),
-            "today": today,
             "query": _query_without_page(request),
         },
     )
@@ -338,7 +337,6 @@ def plan_detail(request, pk):
             "rules": plan.reporting_rules.select_related("to_unit").prefetch_related("deadlines"),
             "can_edit": access.can_edit_plan(user, plan),
             "source": plan.imports.filter(status="saved").order_by("-created_at").first(),
-            "today": today,
         },
     )
 
