@@ -355,16 +355,20 @@ def build_dashboard(user, filters, today=None, now=None):
         with_targets = set(Target.objects.filter(plan__in=plan_ids).order_by().values_list("plan_id", flat=True))
         plan_id = next((pk for pk in plan_ids if pk in with_targets), plan_ids[0])
     plan = Plan.objects.select_related("issuer").get(pk=plan_id) if plan_id else None
-    units = Unit.objects.exclude(kind__in=[Unit.Kind.GROUP, Unit.Kind.ENTERPRISE])
-    if scope is not None:
-        units = units.filter(scope.q())
+    readable = Unit.objects.exclude(kind__in=[Unit.Kind.GROUP, Unit.Kind.ENTERPRISE])
+    readable = readable if scope is None else readable.filter(scope.q())
+    unit = readable.filter(pk=filters.unit).first() if filters.unit else None
+    # The unit list offers what the reader works with: the units leading the tasks shown (of the chosen plan, or
+    # of every plan) and their agencies, not every unit of the province (1,201 options at three times our size).
+    leading = filtered_tasks(user, plan=plan).order_by().values("lead_unit_id")
+    offered = Q(pk__in=leading) | Q(pk__in=Unit.objects.filter(pk__in=leading).values("agency_id"))
+    if unit is not None:
+        offered |= Q(pk=unit.pk)
+    units = readable.filter(offered)
     units = [
         {"id": pk, "label": short or name, "path": path}
         for pk, short, name, path in units.order_by("path").values_list("id", "short_name", "name", "path")
     ]
-    unit = None
-    if filters.unit and any(u["id"] == filters.unit for u in units):
-        unit = Unit.objects.get(pk=filters.unit)
     group_by_agency = unit is None and (scope is None or scope.whole_province)
 
     if filters.year is None:

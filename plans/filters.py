@@ -61,6 +61,13 @@ class TaskFilter(django_filters.FilterSet):
         if plans is not None:
             self.filters["plan"].queryset = plans
 
+    def options(self, name):
+        """[(value, label, selected)] of a drop-down, for plain markup: rendering the filter form field by field
+        through crispy and Django's widget templates was half of the list's CPU time."""
+        current = self.form[name].value()
+        current = "" if current is None else str(current)
+        return [(str(value), label, str(value) == current) for value, label in self.form.fields[name].choices]
+
     def search(self, queryset, name, value):
         words = value.split()
         for word in words:

@@ -461,6 +461,20 @@ class Task(models.Model):
     def __str__(self):
         return self.title
 
+    # Looked up, not rebuilt: Django's get_FOO_display flattens and translates every choice on each call, which
+    # showed in the profile of every task list (two calls per row).
+    def get_status_display(self):
+        try:
+            return self.Status(self.status).label
+        except ValueError:
+            return self.status
+
+    def get_timeframe_display(self):
+        try:
+            return self.Timeframe(self.timeframe).label
+        except ValueError:
+            return self.timeframe
+
     def next_due(self, on=None):
         """When this is due next as of `on`: the overdue round's date, else the next open round's; None when
         nothing is left to do (every round closed, or regular work with no date)."""

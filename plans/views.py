@@ -82,6 +82,9 @@ def my_tasks(request):
         "plans/task_list.html",
         {
             "filter": task_filter,
+            "plan_options": task_filter.options("plan"),
+            "subindex_options": task_filter.options("subindex"),
+            "status_options": task_filter.options("status"),
             "page_obj": page,
             "tasks": page.object_list,
             "statuses": statuses,

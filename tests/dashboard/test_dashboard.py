@@ -240,3 +240,14 @@ def test_a_finished_plan_opens_on_its_last_year(client, people, plan):
         response = client.get(f"/dashboard/?plan={plan.pk}")
     assert response.status_code == 200, response.status_code
     assert [o.get("value") for o in select(response, '//select[@name="year"]/option[@selected]')] == ["2025"]
+
+
+def test_unit_list_offers_the_units_leading_the_plans_tasks_and_their_agency(client, people, plan, task, org):
+    """Not every unit of the province: the units that lead the tasks shown, their agency, and the one chosen."""
+    as_user(client, people, "carol")
+    url = f"/dashboard/?plan={plan.pk}"
+    offered = [o.text for o in select(client.get(url), '//select[@name="unit"]/option[@value!=""]')]
+    assert offered == [str(org["sct"]), str(org["qltm"])]  # qlxnk only coordinates; khtcth leads nothing
+    page = client.get(f"{url}&unit={org['qlxnk'].pk}")
+    chosen = select(page, '//select[@name="unit"]/option[@selected]')
+    assert [o.text for o in chosen] == [str(org["qlxnk"])]
