@@ -139,12 +139,9 @@ def pci_series(provinces_subjects):
 
 def target_rows(plan, year):
     """Per target of the plan: baseline, goal, result by year, verdict; and the trend series per subject."""
-    targets = list(
-        Target.objects.filter(plan=plan)
-        .select_related("subindex", "province", "index", "indicator")
-        .prefetch_related("goals", "subindex_group", "subindex__names")
-        .order_by("year", "order", "id")
-    )
+    # One pass for all the targets (plans.targets.assess_all): the verdicts and their wording, as on every page.
+    assessments = Target.objects.filter(plan=plan).order_by("year", "order", "id").assess_all()
+    targets = [a.target for a in assessments]
     pci_targets = [t for t in targets if t.index.code == "PCI" and not t.indicator_id]
     keys = []
     for t in pci_targets:
@@ -154,15 +151,13 @@ def target_rows(plan, year):
                 keys.append(key)
     series = pci_series(keys) if keys else {}
     rows = []
-    for t in targets:
+    for t, assessment in zip(targets, assessments, strict=True):
         subjects = t.subjects()
         single = len(subjects) == 1 and t in pci_targets
         s = series.get((t.province_id, subjects[0][0].pk if subjects[0][0] else None)) if single else None
         if s is not None:
             s.label = t.subject_label if t.subindex_id else _("PCI (tổng)")
-        # The verdict and its wording come from the one home (Target.assess), as on every other page.
-        rows.append({"target": t, "a": t.assess(), "verdict": None, "series_key": s.key if s else None})
-        rows[-1]["verdict"] = rows[-1]["a"].verdict
+        rows.append({"target": t, "a": assessment, "verdict": assessment.verdict, "series_key": s.key if s else None})
     charts = [s.as_chart() for s in series.values() if s.years]
     return rows, charts, series
 

@@ -406,7 +406,9 @@ class Result(models.Model):
     def tier_label(self):
         if not self.tier:
             return ""
-        _order, names = tier_scale(self.index_id, self.year)
+        names = self.__dict__.get("_tier_names")  # set by a batch that read the tier scales once (plans.targets)
+        if names is None:
+            _order, names = tier_scale(self.index_id, self.year)
         return names.get(self.tier, self.tier)
 
 

@@ -14,10 +14,23 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Index, Indicator, Province, Region, Result, SubIndex, result_text, score_text, tier_scale
+from indicators.models import (
+    Index,
+    Indicator,
+    Province,
+    Region,
+    Result,
+    SubIndex,
+    SubIndexName,
+    TierLevel,
+    result_text,
+    score_text,
+    tier_scale,
+)
 from indicators.verdicts import (
     FIELD_LABELS,
     VALUE_FIELDS,
@@ -58,6 +71,13 @@ class TargetMember(models.Model):
 
     def __str__(self):
         return str(self.subindex)
+
+
+class TargetQuerySet(models.QuerySet):
+    def assess_all(self):
+        """[Assessment] of these targets, in their order, in a number of queries that does not depend on how many
+        there are: the one home of a page's (or report's) target table. See `assess_all`."""
+        return assess_all(self)
 
 
 class Target(models.Model):
@@ -110,6 +130,8 @@ class Target(models.Model):
     text = models.TextField(_("nội dung mục tiêu (nguyên văn)"), blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    objects = TargetQuerySet.as_manager()
+
     history = PortalHistory(table_name="indicators_historicaltarget")  # audit trail: who, when, before, after
 
     class Meta:
@@ -148,6 +170,9 @@ class Target(models.Model):
         """The sub-indices of a goal over several of them, in their order ([] for a single subject)."""
         if self.subindex_id or self.indicator_id or not self.pk:
             return []
+        book = getattr(self, "_book", None)
+        if book is not None:
+            return [m.subindex for m in book.groups.get(self.pk, [])]
         return sorted(self.subindex_group.all(), key=lambda s: s.number)
 
     @property
@@ -155,7 +180,7 @@ class Target(models.Model):
         if self.indicator_id:
             return str(self.indicator)
         if self.subindex_id:
-            return _subindex_label(self.subindex, self.year)
+            return _subindex_label(self.subindex, self.year, book=getattr(self, "_book", None))
         group = self.group()
         if group:
             names = ", ".join(_short_subindex_label(s) for s in group)
@@ -194,6 +219,9 @@ class Target(models.Model):
 
     def _result_for(self, subindex, indicator, year):
         province = self.judged_province(year)
+        book = getattr(self, "_book", None)
+        if book is not None and book.covers(province.pk, year, self.index_id):
+            return book.result(province.pk, year, self.index_id, subindex, indicator)
         qs = Result.objects.filter(province=province, year=year, index_id=self.index_id)
         if indicator is not None:
             qs = qs.filter(indicator=indicator)
@@ -213,7 +241,19 @@ class Target(models.Model):
         if not hasattr(self, "_predecessor"):
             self._predecessor = None
             follows_id = self.plan.follows_id if self.plan_id else None
-            if follows_id:
+            book = getattr(self, "_book", None)
+            if follows_id and book is not None:
+                group = {s.pk for s in self.group()}
+                for t in book.candidates:  # latest year first, as below
+                    same = (t.index_id, t.subindex_id, t.indicator_id) == (
+                        self.index_id,
+                        self.subindex_id,
+                        self.indicator_id,
+                    )
+                    if t.plan_id == follows_id and same and t.year < self.year and {s.pk for s in t.group()} == group:
+                        self._predecessor = t
+                        break
+            elif follows_id:
                 candidates = Target.objects.filter(
                     plan_id=follows_id,
                     index_id=self.index_id,
@@ -274,22 +314,26 @@ class Target(models.Model):
         """The province's place among every province of `region` in the same published table ("3/14")."""
         if result is None or region is None:
             return None
+        book = getattr(self, "_book", None)
+        members = book.region_members.get(region.pk, []) if book is not None else list(region.provinces.all())
         if not region.covers(result.year):
-            return RegionRank(None, len(region.provinces.all()))
-        members = list(region.provinces.all())
+            return RegionRank(None, len(members))
         size = len(members)
         if not size:
             return RegionRank(None, 0)
-        peers = {
-            r.province_id: r
-            for r in Result.objects.filter(
-                year=result.year,
-                index_id=result.index_id,
-                subindex_id=result.subindex_id,
-                indicator_id=result.indicator_id,
-                province__in=members,
-            )
-        }
+        if book is not None and all(book.covers(p.pk, result.year, result.index_id) for p in members):
+            peers = book.peers(result, members)
+        else:
+            peers = {
+                r.province_id: r
+                for r in Result.objects.filter(
+                    year=result.year,
+                    index_id=result.index_id,
+                    subindex_id=result.subindex_id,
+                    indicator_id=result.indicator_id,
+                    province__in=members,
+                )
+            }
         missing = [
             p.name for p in members if p.pk not in peers or (peers[p.pk].rank is None and peers[p.pk].score is None)
         ]
@@ -368,21 +412,143 @@ class Target(models.Model):
 
     def _members(self):
         """Stated baselines of the group members (TargetMember rows)."""
-        return list(TargetMember.objects.filter(target=self)) if self.pk else []
+        if not self.pk:
+            return []
+        book = getattr(self, "_book", None)
+        if book is not None:
+            return list(book.groups.get(self.pk, []))
+        return list(TargetMember.objects.filter(target=self))
 
     def assess(self):
         """Everything a page, report or e-mail shows about this target, worded once (see Assessment)."""
         return Assessment.of(self)
 
 
-def _subindex_label(subindex, year):
+def _subindex_label(subindex, year, book=None):
+    name = book.name_for(subindex, year) if book is not None else subindex.name_for(year)
     if subindex.index.code == "PCI":
-        return f"CSTP {subindex.number}: {subindex.name_for(year)}"
-    return f"{subindex.index} – {subindex.number}. {subindex.name_for(year)}"
+        return f"CSTP {subindex.number}: {name}"
+    return f"{subindex.index} – {subindex.number}. {name}"
 
 
 def _short_subindex_label(subindex):
     return f"CSTP {subindex.number}" if subindex.index.code == "PCI" else f"{subindex.index} {subindex.number}"
+
+
+def assess_all(targets):
+    """[Assessment] of the targets of a queryset, in its order, in a fixed number of queries.
+
+    What `Target.assess()` reads one query at a time (goals, group members, the target of the plan followed, the
+    published results of the target and baseline years, the region's provinces and their results, sub-index
+    names, tier scales) is read here once for all the targets (`TargetBook`): a page with ten targets runs the
+    same statements as a page with one, and a page with none skips them.
+    """
+    targets = list(
+        targets.select_related(
+            "plan", "index", "subindex__index", "indicator__subindex__index", "province__successor"
+        ).prefetch_related(Prefetch("goals", queryset=Goal.objects.select_related("region")))
+    )
+    if not targets:
+        return []
+    TargetBook(targets)
+    return [t.assess() for t in targets]
+
+
+class TargetBook:
+    """Everything the assessment of several targets reads, loaded at once (six queries, whatever the number and
+    kinds of targets) and attached to each target as `_book`; `Target` asks it instead of the database.
+
+    `covers(province, year, index)` says whether a missing result means "not published" or "not loaded": a
+    target asked about anything else (a what-if of another year) falls back to its own queries.
+    """
+
+    def __init__(self, targets):
+        ids = [t.pk for t in targets]
+        followed = Target.objects.filter(pk__in=ids).values("plan__follows_id")
+        # The targets of the plans these plans follow (for an inherited baseline: Target.predecessor).
+        self.candidates = list(
+            Target.objects.filter(plan_id__in=followed).select_related("plan").order_by("-year", "order", "id")
+        )
+        self.groups = {}  # target id → [TargetMember], sub-index and index read along
+        members = TargetMember.objects.filter(Q(target_id__in=ids) | Q(target__plan_id__in=followed))
+        for m in members.select_related("subindex__index").order_by("subindex__number", "pk"):
+            self.groups.setdefault(m.target_id, []).append(m)
+        self.region_members = {}  # region id → [Province], in the order of region.provinces.all()
+        through = Region.provinces.through.objects.filter(
+            region_id__in=Goal.objects.filter(target_id__in=ids).values("region_id")
+        )
+        order = [f"province__{f}" for f in Province._meta.ordering]
+        for row in through.select_related("province").order_by(*order):
+            self.region_members.setdefault(row.region_id, []).append(row.province)
+        self.indices = {t.index_id for t in targets}
+        self.names = {}  # sub-index id → [SubIndexName]
+        for n in SubIndexName.objects.filter(subindex__index_id__in=self.indices):
+            self.names.setdefault(n.subindex_id, []).append(n)
+        for t in targets + self.candidates:
+            t._book = self
+        self.years, self.provinces = set(), set()
+        subindices, indicators = set(), set()
+        for t in targets:
+            for year in {t.year, t.effective_baseline_year()} - {None}:
+                self.years.add(year)
+                self.provinces.add(t.judged_province(year).pk)
+            for goal in t.goals.all():
+                if goal.region_id:
+                    self.provinces.update(p.pk for p in self.region_members.get(goal.region_id, []))
+            for subindex, indicator in t.subjects():
+                if indicator is not None:
+                    indicators.add(indicator.pk)
+                elif subindex is not None:
+                    subindices.add(subindex.pk)
+        subjects = Q(subindex__isnull=True, indicator__isnull=True)
+        if subindices:
+            subjects |= Q(subindex_id__in=subindices, indicator__isnull=True)
+        if indicators:
+            subjects |= Q(indicator_id__in=indicators)
+        rows = Result.objects.filter(
+            subjects, year__in=self.years, index_id__in=self.indices, province_id__in=self.provinces
+        ).select_related("province")
+        self.results = {(r.province_id, r.year, r.index_id, r.subindex_id, r.indicator_id): r for r in rows}
+        self.tiers = list(TierLevel.objects.filter(index_id__in=self.indices).order_by("position"))
+        for r in self.results.values():
+            if r.tier:
+                r._tier_names = self.tier_scale(r.index_id, r.year)[1]
+
+    def covers(self, province_id, year, index_id):
+        return province_id in self.provinces and year in self.years and index_id in self.indices
+
+    def result(self, province_id, year, index_id, subindex, indicator):
+        if indicator is not None:
+            key = (province_id, year, index_id, indicator.subindex_id, indicator.pk)
+        else:
+            key = (province_id, year, index_id, subindex.pk if subindex is not None else None, None)
+        return self.results.get(key)
+
+    def peers(self, result, provinces):
+        """{province id: result} of `provinces` in the same table as `result` (Target.region_rank)."""
+        out = {}
+        for p in provinces:
+            r = self.results.get((p.pk, result.year, result.index_id, result.subindex_id, result.indicator_id))
+            if r is not None:
+                out[p.pk] = r
+        return out
+
+    def name_for(self, subindex, year):
+        """SubIndex.name_for from the names read once."""
+        for n in self.names.get(subindex.pk, []):
+            if (n.from_year is None or n.from_year <= year) and (n.to_year is None or year <= n.to_year):
+                return n.name
+        return subindex.name
+
+    def tier_scale(self, index_id, year):
+        """indicators.models.tier_scale from the tiers read once."""
+        index_id = getattr(index_id, "pk", index_id)
+
+        def used(t):
+            return (t.from_year is None or t.from_year <= year) and (t.to_year is None or t.to_year >= year)
+
+        levels = [t for t in self.tiers if t.index_id == index_id and (year is None or used(t))]
+        return {t.code: t.position for t in levels}, {t.code: t.name for t in levels}
 
 
 @dataclass
@@ -587,7 +753,8 @@ class Goal(models.Model):
     def rules(self):
         region = self.region if self.region_id else None
         target = self.target if self.target_id else None
-        order, names = tier_scale(target.index_id, target.year) if target is not None and self.tier else ({}, {})
+        scale = getattr(getattr(target, "_book", None), "tier_scale", tier_scale)  # a batch read the scales once
+        order, names = scale(target.index_id, target.year) if target is not None and self.tier else ({}, {})
         return GoalRules(
             kind=self.kind,
             value=Decimal(self.value) if self.value is not None else None,
@@ -595,7 +762,7 @@ class Goal(models.Model):
             high=self.high,
             out_of=self.out_of,
             region=region.name if region else "",
-            region_size=len(region.provinces.all()) if region else None,
+            region_size=len(_region_members(region, target)) if region else None,
             tier=self.tier,
             tier_label=names.get(self.tier, ""),
             tier_order=order,
@@ -605,3 +772,8 @@ class Goal(models.Model):
 
     def label(self):
         return self.rules().label()
+
+
+def _region_members(region, target):
+    book = getattr(target, "_book", None)
+    return book.region_members.get(region.pk, []) if book is not None else region.provinces.all()

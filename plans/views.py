@@ -115,9 +115,7 @@ def _task_context(request, task, **forms):
         o.task = task
         o.overdue_now = o.is_overdue(today)
         o.is_current = current is not None and o.pk == current.pk
-    targets = task.plan.targets.select_related("subindex__index", "indicator", "index", "province").prefetch_related(
-        "goals", "subindex_group", "subindex__names"
-    )
+    targets = task.plan.targets.all()
     subindex_ids = {s.pk for s in task.subindices.all()}
     if subindex_ids:
         targets = targets.filter(
@@ -132,7 +130,7 @@ def _task_context(request, task, **forms):
     context = {
         "task": task,
         "history": history,
-        "targets": [t.assess() for t in targets],
+        "targets": targets.assess_all(),
         "can": can,
         "current": current,
         "next_round": next_round,
@@ -315,9 +313,6 @@ def plan_detail(request, pk):
         (by_section[t.section_id] if t.section_id in by_section else loose).append(t)
     section_rows = [(s, by_section[s.pk]) for s in sections]
     unit_rows = plan.tasks.progress_by("lead_unit__name", "lead_unit__short_name", on=today).order_by("lead_unit__path")
-    targets = plan.targets.select_related("subindex__index", "indicator", "index", "province").prefetch_related(
-        "goals", "subindex_group", "subindex__names"
-    )
     stats = plan.tasks.progress(on=today)
     return render(
         request,
@@ -331,7 +326,7 @@ def plan_detail(request, pk):
             "follows": plan.follows if plan.follows_id and visible_plans.filter(pk=plan.follows_id).exists() else None,
             "followed_by": visible_plans.filter(follows=plan).select_related("issuer"),
             "legal_basis": plan.legal_basis.all(),
-            "targets": [t.assess() for t in targets],
+            "targets": plan.targets.assess_all(),  # one pass for all of them (plans.targets.assess_all)
             "section_rows": section_rows,
             "loose_tasks": loose,
             "unit_rows": unit_rows,

@@ -6,8 +6,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Person, Unit, User
-from indicators.models import Index, Province, Result, SubIndex
-from plans.models import Goal, Plan, Section, Target, Task, TaskUpdate
+from indicators.models import Index, Indicator, Province, Region, Result, SubIndex, Tier
+from plans.models import Goal, Plan, Section, Target, TargetMember, Task, TaskUpdate
 from reporting.models import ReportingRule, Submission
 
 
@@ -148,3 +148,52 @@ class SubmissionFactory(DjangoModelFactory):
         model = Submission
 
     unit = factory.SubFactory(UnitFactory)
+
+
+def varied_targets(plan, n):
+    """`n` targets of every kind on `plan` (2023 → 2024, Quảng Ngãi), and the results they are judged on.
+
+    In turn: a sub-index ranked ≤ 25 with a stated baseline; the overall PCI in the top 3 of its region with a
+    published baseline; the overall PCI in the tier "Khá"; 2 of a group of 3 sub-indices ranked ≤ 30 (one member
+    baseline stated); an indicator; a sub-index with no baseline year, inheriting it from the plan followed.
+    """
+    K, cstp = Goal.Kind, lambda k: SubIndex.objects.get(index__code="PCI", number=k)
+    home, region = province(), Region.objects.get(code="btb-dhmt")
+    if not Result.objects.filter(province=home, year=2024).exists():
+        for year, rank in ((2023, 32), (2024, 21)):
+            for name in ("Quảng Ngãi", "Đà Nẵng", "Thừa Thiên Huế", "Quảng Nam"):
+                ResultFactory(province=province(name), year=year, subindex=None, rank=rank, score=60, tier=Tier.KHA)
+                rank += 3
+            for k in range(1, 11):
+                ResultFactory(province=home, year=year, subindex=cstp(k), rank=rank + k, score="6.5")
+    if plan.follows_id is None:
+        plan.follows = PlanFactory(issuer=plan.issuer, title="Kế hoạch giai đoạn trước", number="1/KH-TRUOC")
+        plan.save()
+        TargetFactory(plan=plan.follows, subindex=cstp(8), year=2023, baseline_year=2022)
+    indicator = Indicator.objects.filter(subindex__index__code="PCI").order_by("pk").first()
+    made = []
+    for i in range(n):
+        kind = i % 6
+        fields = {"plan": plan, "order": i}
+        if kind == 0:
+            t = TargetFactory(subindex=cstp(i % 10 + 1), baseline_rank=32, baseline_out_of=63, **fields)
+            GoalFactory(target=t, kind=K.RANK_LTE, value=25)
+        elif kind == 1:
+            t = TargetFactory(subindex=None, **fields)
+            GoalFactory(target=t, kind=K.TOP_IN_REGION, value=3, region=region)
+        elif kind == 2:
+            t = TargetFactory(subindex=None, baseline_rank=30, **fields)
+            GoalFactory(target=t, kind=K.TIER, value=None, tier=Tier.KHA)
+        elif kind == 3:
+            t = TargetFactory(subindex=None, **fields)
+            t.subindex_group.set([cstp(1), cstp(3), cstp(5)])
+            TargetMember.objects.filter(target=t, subindex=cstp(3)).update(baseline_rank=12)
+            GoalFactory(target=t, kind=K.RANK_LTE, value=30, min_count=2)
+        elif kind == 4:
+            t = TargetFactory(subindex=indicator.subindex, indicator=indicator, **fields)
+            GoalFactory(target=t, kind=K.SCORE_GTE, value=5)
+        else:
+            t = TargetFactory(subindex=cstp(8), baseline_year=None, **fields)
+            GoalFactory(target=t, kind=K.RANK_UP_BY, value=2)
+        made.append(t)
+    return made

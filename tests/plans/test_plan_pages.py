@@ -4,9 +4,19 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from plans.models import Goal, Task
-from tests.factories import GoalFactory, PlanFactory, ResultFactory, TargetFactory, TaskFactory, province
+from plans.models import Goal, Target, Task
+from tests.factories import (
+    GoalFactory,
+    PlanFactory,
+    ResultFactory,
+    TargetFactory,
+    TaskFactory,
+    province,
+    varied_targets,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +105,31 @@ def test_plan_page_query_count_does_not_grow_with_tasks(as_user, plan, org, rows
     # 15 (sections come with their progress), + the plans that follow this one, + the plan's source document
     with django_assert_num_queries(17):
         assert client.get(f"/plans/{plan.pk}/").status_code == 200
+
+
+# What the targets of a page cost once there is one: their goals, then plans.targets.TargetBook's six reads (the
+# targets of the plan followed, group members, region provinces, sub-index names, published results, tiers).
+TARGET_READS = 7
+
+
+@pytest.mark.parametrize("page", ["plan", "public"])
+def test_plan_and_public_pages_read_targets_in_one_pass(as_user, client, plan, task, page):
+    """0, 1 and 10 targets of every kind: the statements do not grow with the targets (they did by 3–4 each)."""
+    plan.is_public = True
+    plan.save()
+    url = f"/plans/{plan.pk}/" if page == "plan" else f"/public/plans/{plan.key}/"
+    browser = as_user("alice") if page == "plan" else client
+    counts, rows = {}, {}
+    for n in (0, 1, 10):
+        varied_targets(plan, n - Target.objects.filter(plan=plan).count())
+        browser.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = browser.get(url)
+        assert response.status_code == 200
+        counts[n] = len(queries)
+        rows[n] = len(response.context["targets"])
+    assert rows == {0: 0, 1: 1, 10: 10}
+    assert counts[1] == counts[10] == counts[0] + TARGET_READS
 
 
 @pytest.mark.parametrize("rows", [3, 40])

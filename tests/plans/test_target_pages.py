@@ -15,9 +15,16 @@ import time_machine
 
 from indicators.models import Region, Result, SubIndex
 from indicators.verdicts import Verdict
-from plans.models import Goal
+from plans.models import Goal, Target
 from reporting.report import build_consolidated_context, render_pdf
-from tests.factories import ReportingRuleFactory, ResultFactory, TargetFactory, TaskFactory, province
+from tests.factories import (
+    ReportingRuleFactory,
+    ResultFactory,
+    TargetFactory,
+    TaskFactory,
+    province,
+    varied_targets,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +145,32 @@ def test_every_goal_kind_reads_the_same_verdict_on_every_page(client, people, wa
     report_states = [t["verdict_state"] for t in context["targets"]]
     assert sorted(report_states) == sorted(states)
     assert render_pdf(context)  # the consolidated report renders
+
+
+def reading(a):
+    """Everything a page shows of an assessment."""
+    v = a.verdict
+    return (a.subject, a.province, a.year, a.goal_text, a.baseline_text, a.result_text, v.label, v.reasons, v.members)
+
+
+def test_a_page_reads_its_targets_in_one_pass_as_each_target_alone(walk):
+    plan, _task = walk
+    batch = Target.objects.filter(plan=plan).order_by("year", "order", "id").assess_all()
+    alone = [Target.objects.get(pk=a.target.pk).assess() for a in batch]
+    assert [reading(a) for a in batch] == [reading(a) for a in alone]
+    assert {a.state for a in batch} == {Verdict.MET, Verdict.NOT_MET, Verdict.PENDING, Verdict.INSUFFICIENT}
+
+
+def test_targets_of_every_kind_read_in_one_pass_as_alone(plan):
+    """Inherited baselines, region peers, tiers, groups and indicators (plans.targets.TargetBook)."""
+    varied_targets(plan, 6)
+    batch = plan.targets.assess_all()
+    alone = [Target.objects.get(pk=a.target.pk).assess() for a in batch]
+    assert [reading(a) for a in batch] == [reading(a) for a in alone]
+    inherited = batch[5]
+    assert "kết quả năm 2023 của kế hoạch 1/KH-TRUOC" in inherited.baseline_text
+    assert "nhóm “Khá”" in batch[2].result_text
+    assert "trong vùng" in batch[1].reasons_text
 
 
 def test_a_goal_without_its_values_reads_insufficient_data(walk):
