@@ -199,7 +199,10 @@ def bench_database(db_url, pages, n, workers):
     rows = []
     try:
         sessions = {}
-        with psycopg.connect(db_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        # The session settings of the portal's own connections (pci_portal/settings.py: JIT off unless DATABASE_JIT).
+        jit = "on" if os.environ.get("DATABASE_JIT", "").lower() in ("1", "true", "on", "yes") else "off"
+        url = db_url.replace("postgres://", "postgresql://")
+        with psycopg.connect(url, autocommit=True, options=f"-c jit={jit}") as conn:
             conn.prepare_threshold = None  # as Django's client-side cursors: every statement planned each time
             for page in pages:
                 role, path = page.split(":", 1)
