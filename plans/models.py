@@ -468,13 +468,13 @@ class Task(models.Model):
     # showed in the profile of every task list (two calls per row).
     def get_status_display(self):
         try:
-            return self.Status(self.status).label
+            return str(self.Status(self.status).label)  # a str, as Django's: reports write it to Excel
         except ValueError:
             return self.status
 
     def get_timeframe_display(self):
         try:
-            return self.Timeframe(self.timeframe).label
+            return str(self.Timeframe(self.timeframe).label)
         except ValueError:
             return self.timeframe
 

@@ -7,7 +7,7 @@ plans.services, and answer htmx requests with partials.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Unit
 from pci_portal.inputs import int_param
 
 from . import access, services
@@ -34,6 +35,9 @@ from .forms import (
 from .models import Evidence, Plan, Section, Target, Task, overdue_condition
 
 PAGE_SIZE = 25
+# Task lists read the coordinating units as a plain list (task.coordinators): prefetching into the related
+# manager filters a queryset per row, a sixth of the plan page's CPU time with a hundred tasks.
+COORDINATORS = Prefetch("coordinating_units", queryset=Unit.objects.order_by("path"), to_attr="coordinators")
 
 
 def _page(request, queryset, size=PAGE_SIZE):
@@ -71,7 +75,7 @@ def my_tasks(request):
     counts = {r["status"]: r["n"] for r in rows}
     overdue_count = sum(r["late"] for r in rows)
     total = sum(counts.values())
-    tasks = tasks.select_related("plan", "section", "lead_unit").prefetch_related("coordinating_units")
+    tasks = tasks.select_related("plan", "section", "lead_unit").prefetch_related(COORDINATORS)
     paginator = Paginator(tasks, PAGE_SIZE)
     paginator.count = total  # cached_property: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
@@ -303,7 +307,7 @@ def plan_detail(request, pk):
         plan.tasks.filter(pk__in=Task.objects.visible_to(user).values("pk"))
         .with_schedule(today)
         .select_related("lead_unit", "section")
-        .prefetch_related("coordinating_units")
+        .prefetch_related(COORDINATORS)
         .order_by("section__order", "order", "id")
     )
     sections = list(plan.sections.with_progress(today).order_by("order", "id"))

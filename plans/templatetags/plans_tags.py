@@ -62,6 +62,9 @@ def work_role(task, user):
         return ""
     if task.lead_unit.is_within(user.unit):
         return "lead"
-    if any(u.is_within(user.unit) for u in task.coordinating_units.all()):
+    coordinators = getattr(task, "coordinators", None)  # the lists' plain prefetch (plans.views.COORDINATORS)
+    if coordinators is None:
+        coordinators = task.coordinating_units.all()
+    if any(u.is_within(user.unit) for u in coordinators):
         return "coordinate"
     return ""

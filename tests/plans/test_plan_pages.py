@@ -17,6 +17,7 @@ from tests.factories import (
     province,
     varied_targets,
 )
+from tests.html import select, text
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,11 @@ def test_plan_page_shows_links_targets_sections_and_units(as_user, progress, org
     assert units["Phòng Quản lý Xuất nhập khẩu"]["overdue_count"] == 1
     assert child.title in page
     assert "Sửa kế hoạch" not in page  # alice does not keep the plan
+
+
+def test_plan_page_lists_each_task_with_its_lead_and_coordinating_units(as_user, plan, task, org):
+    row = select(as_user("alice").get(f"/plans/{plan.pk}/"), f'//tr[.//a[normalize-space()="{task.title}"]]')[0]
+    assert text(row.xpath("./td")[1]) == "Phòng Quản lý thương mại + Phòng Quản lý Xuất nhập khẩu"
 
 
 def test_focal_office_sees_the_edit_buttons(as_user, plan):
