@@ -302,11 +302,22 @@ def _new_section(d, post, errors):
     siblings = parent.children if parent else d.sections
     number = post.get("section-new-number", "").strip()[:30]
     if not number:
+        # The next number of its level: after the parts I, II, III a part IV; under II.1 a group II.1.3.
+        from .importing.extract import _roman
+
+        romans = {_roman(k): k for k in range(1, 40)}
+        roman = all(s.number in romans for s in siblings)
         n = len(siblings) + 1
-        number = f"{parent.number}.{n}" if parent else f"M{n}"
+        if not parent and siblings and roman:
+            n = max(romans[s.number] for s in siblings) + 1
+
+        def name(n):
+            return f"{parent.number}.{n}" if parent else (_roman(n) if roman else str(n))
+
+        number = name(n)
         while number in sections:
             n += 1
-            number = f"{parent.number}.{n}" if parent else f"M{n}"
+            number = name(n)
     if number in sections:
         errors.append(_("Đã có nhóm số “%(number)s”; hãy đặt số khác cho nhóm mới.") % {"number": number})
         return
@@ -351,6 +362,8 @@ def apply_edits(draft, post, scope):
         if code:
             current = d.focal_unit or UnitRef()
             d.focal_unit = UnitRef(text=current.text, code=code, confidence=1.0)
+        elif not post["plan-focal_unit"].strip():
+            d.focal_unit = None  # none named: the issuing agency's focal office keeps the plan
     # Units the reviewer mapped (or asked to create), by the name the document used.
     mapping = {}
     for k, v in post.items():

@@ -188,3 +188,15 @@ def test_the_page_lists_the_units_once_for_all_its_unit_fields(imported, org):
     assert page.count('<option value="Phòng Quản lý thương mại · QNG-SCT-QLTM"') == 1
     assert page.count('list="unit-list"') >= tasks * 2
     assert "Sở Công Thương tỉnh Thừa Thiên Huế" not in page
+
+
+def test_a_section_added_without_a_number_takes_the_next_of_its_level(imported):
+    carol, imp = imported
+    tops = [s.number for s in load_draft(imp).sections]
+    assert tops == ["III", "IV"]
+    _update(carol, imp, **{"section-new-title": "Kiểm tra, giám sát"})
+    _update(carol, imp, **{"section-new-title": "Hội chợ cấp vùng", "section-new-parent": "III"})
+    draft = load_draft(PlanImport.objects.get())
+    assert [(s.number, s.title) for s in draft.sections][-1] == ("V", "Kiểm tra, giám sát")
+    assert draft.sections[0].children[-1].number == f"III.{len(draft.sections[0].children)}"
+    assert draft.sections[0].children[-1].title == "Hội chợ cấp vùng"
