@@ -4,9 +4,9 @@ monthly work, and lists Word numbers by itself (the numbers are in the numbering
 
 import pytest
 
-from indicators.models import Goal
 from plans.importing import Directory, read_document
 from plans.importing.save import save_draft
+from plans.models import Goal
 from tests.factories import UnitFactory
 
 from .import_docs import to_docx, to_numbered_docx

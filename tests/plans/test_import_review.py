@@ -5,9 +5,8 @@ import re
 
 import pytest
 
-from indicators.models import Target
 from plans.imports import load_draft
-from plans.models import Plan, PlanImport, Task
+from plans.models import Plan, PlanImport, Target, Task
 from tests.factories import PersonFactory
 
 from .import_docs import seed_file
