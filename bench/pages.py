@@ -19,6 +19,10 @@ It prints per page and database: median page ms, median floor ms, their ratio, C
 SQL statements per request. Goals (issue 15): ratio ≤ 2, CPU ≤ 40 ms. Alternating page and floor in the same
 run keeps the ratio meaningful on a loaded machine; the CPU time is meaningful on any machine.
 
+Compare mode, `--before DIR` (another checkout, e.g. `git worktree add ../before main` with this script and
+devtools/middleware.py copied in): both codes are served side by side on the same database and measured
+alternately in the same loop, so that a busy machine weighs on both alike; each side's floor is its own SQL.
+
 Pages are `role:path`; `<plan>`, `<plan_key>`, `<public_key>` and `<deadline>` are replaced by ids of the
 scale data. Roles: official, focal, leader (devtools.bench_users) and anonymous.
 """
@@ -80,12 +84,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_gunicorn(env, port, workers):
+def start_gunicorn(env, port, workers, root=ROOT):
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     log = open(ROOT / "var" / "bench-gunicorn.log", "a")  # 403/404 tracebacks go here, not over the table
     proc = subprocess.Popen(
         [gunicorn, "pci_portal.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=log,
         stderr=log,
@@ -138,36 +142,90 @@ def run_floor(conn, statements):
     return (time.perf_counter() - t0) * 1000
 
 
-def measure(session, url, n, proc, conn):
-    r = session.get(url, allow_redirects=False)
-    if r.status_code != 200:
-        return {"status": r.status_code}
-    r = session.get(url, allow_redirects=False, headers={"X-Query-Log": "1"})
-    statements = json.loads(Path(r.headers["X-Query-Log"]).read_text())
-    run_floor(conn, statements)  # warm the floor's connection and PostgreSQL's caches alike
-    pages, floors, own_cpu = [], [], []
-    cpu0 = worker_cpu(proc)
-    for _ in range(n):
-        t0 = time.perf_counter()
+class Side:
+    """One checkout of the portal served by its own gunicorn on the database (compare mode has two)."""
+
+    def __init__(self, name, root, env, db_url, workers):
+        self.name, self.root, self.db_url = name, Path(root), db_url
+        self.env = dict(env, STATIC_ROOT=str(Path(root) / "var" / "bench-static"))
+        (self.root / "var").mkdir(exist_ok=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=self.root, env=self.env, check=True
+        )
+        self.port = free_port()
+        self.proc = start_gunicorn(self.env, self.port, workers, self.root)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.sessions, self.floors = {}, {}
+
+    def session(self, role, username, password):
+        if role not in self.sessions:
+            self.sessions[role] = login(self.base, username, password)
+        return self.sessions[role]
+
+    def floor_connection(self, options):
+        """A psycopg connection with the portal's session options (JIT off on this side or not)."""
+        if options not in self.floors:
+            url = self.db_url.replace("postgres://", "postgresql://")
+            conn = psycopg.connect(url, autocommit=True, options=options or None)
+            conn.prepare_threshold = None  # as Django's client-side cursors: every statement planned each time
+            self.floors[options] = conn
+        return self.floors[options]
+
+    def stop(self):
+        for conn in self.floors.values():
+            conn.close()
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=30)
+
+
+def measure(sides, role, path, n, users, password):
+    """Each side's page n times, alternating with its SQL floor and with the other side, so that both see the
+    same machine load."""
+    runs = {}
+    for side in sides:
+        session = side.session(role, users.get(role), password)
+        url = side.base + path
         r = session.get(url, allow_redirects=False)
-        pages.append((time.perf_counter() - t0) * 1000)
-        own_cpu.append(float(r.headers.get("X-CPU-ms", 0)))
-        floors.append(run_floor(conn, statements))
-    cpu = (worker_cpu(proc) - cpu0) * 1000 / n
-    page, floor = statistics.median(pages), statistics.median(floors)
-    return {
-        "status": 200,
-        "page": page,
-        "floor": floor,
-        "ratio": page / floor,
-        "cpu": cpu,
-        "view_cpu": statistics.median(own_cpu),
-        "queries": r.headers.get("X-Query-Count", "?"),
-        "kb": len(r.content) / 1024,
-    }
+        if r.status_code != 200:
+            runs[side.name] = {"status": r.status_code}
+            continue
+        r = session.get(url, allow_redirects=False, headers={"X-Query-Log": "1"})
+        logged = json.loads(Path(r.headers["X-Query-Log"]).read_text())
+        conn = side.floor_connection(logged["options"])
+        run_floor(conn, logged["statements"])  # warm the connection and PostgreSQL's caches alike
+        runs[side.name] = {"session": session, "url": url, "sql": logged["statements"], "conn": conn}
+        runs[side.name].update(pages=[], floors=[], cpu0=worker_cpu(side.proc), queries=r.headers["X-Query-Count"])
+    for _ in range(n):
+        for side in sides:
+            run = runs[side.name]
+            if "pages" not in run:
+                continue
+            t0 = time.perf_counter()
+            r = run["session"].get(run["url"], allow_redirects=False)
+            run["pages"].append((time.perf_counter() - t0) * 1000)
+            run["kb"] = len(r.content) / 1024
+            run["floors"].append(run_floor(run["conn"], run["sql"]))
+    out = {}
+    for side in sides:
+        run = runs[side.name]
+        if "pages" not in run:
+            out[side.name] = run
+            continue
+        page, floor = statistics.median(run["pages"]), statistics.median(run["floors"])
+        cpu = (worker_cpu(side.proc) - run["cpu0"]) * 1000 / n
+        out[side.name] = {
+            "status": 200,
+            "page": page,
+            "floor": floor,
+            "ratio": page / floor,
+            "cpu": cpu,
+            "queries": run["queries"],
+            "kb": run["kb"],
+        }
+    return out
 
 
-def bench_database(db_url, pages, n, workers):
+def bench_database(db_url, pages, n, workers, before=None):
     env = dict(os.environ)
     log_dir = ROOT / "var" / "bench-sql"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -179,7 +237,6 @@ def bench_database(db_url, pages, n, workers):
             "SECRET_KEY": env.get("SECRET_KEY", "bench-only-not-secret-" + "x" * 40),
             "QUERY_COUNT_HEADER": "1",
             "QUERY_LOG_DIR": str(log_dir),
-            "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
             "AXES_ENABLED": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback: no TLS-ending proxy in front
@@ -192,28 +249,20 @@ def bench_database(db_url, pages, n, workers):
     from devtools.bench_users import BENCH_USERS, PASSWORD
 
     ids = ids_from_database(env)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    port = free_port()
-    proc = start_gunicorn(env, port, workers)
-    base = f"http://127.0.0.1:{port}"
-    rows = []
+    sides = []
     try:
-        sessions = {}
-        # The session settings of the portal's own connections (pci_portal/settings.py: JIT off unless DATABASE_JIT).
-        jit = "on" if os.environ.get("DATABASE_JIT", "").lower() in ("1", "true", "on", "yes") else "off"
-        url = db_url.replace("postgres://", "postgresql://")
-        with psycopg.connect(url, autocommit=True, options=f"-c jit={jit}") as conn:
-            conn.prepare_threshold = None  # as Django's client-side cursors: every statement planned each time
-            for page in pages:
-                role, path = page.split(":", 1)
-                path = re.sub(r"<(\w+)>", lambda m: ids.get(m.group(1), m.group(0)), path)
-                if role not in sessions:
-                    sessions[role] = login(base, BENCH_USERS.get(role), PASSWORD)
-                rows.append((role, path, measure(sessions[role], base + path, n, proc, conn)))
+        if before:
+            sides.append(Side("before", before, env, db_url, workers))
+        sides.append(Side("after" if before else "", ROOT, env, db_url, workers))
+        rows = []
+        for page in pages:
+            role, path = page.split(":", 1)
+            path = re.sub(r"<(\w+)>", lambda m: ids.get(m.group(1), m.group(0)), path)
+            rows.append((role, path, measure(sides, role, path, n, BENCH_USERS, PASSWORD)))
+        return rows
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
-    return rows
+        for side in sides:
+            side.stop()
 
 
 def main():
@@ -222,31 +271,37 @@ def main():
     parser.add_argument("-n", type=int, default=30, help="Số lần đo mỗi trang (mặc định 30).")
     parser.add_argument("--page", action="append", help="role:path (mặc định: các trang chính).")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        help="So sánh với một bản mã khác (một git worktree, ví dụ của main), đo xen kẽ trong cùng lần chạy.",
+    )
     args = parser.parse_args()
     databases = args.databases or [os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pci_bench")]
     pages = args.page or DEFAULT_PAGES
     load = os.getloadavg()[0]
     print(f"gunicorn {args.workers} worker · n={args.n} · load average {load:.1f}")
-    header = (
-        f"{'database':<18} {'role':<9} {'page':<28} {'page ms':>8} {'floor ms':>8} {'ratio':>6} "
+    print(
+        f"{'database':<18} {'role':<9} {'page':<28} {'code':<6} {'page ms':>8} {'floor ms':>8} {'ratio':>6} "
         f"{'CPU ms':>7} {'queries':>7} {'kB':>5}"
     )
-    print(header)
     misses = 0
     for db in databases:
         name = db.rsplit("/", 1)[-1]
-        for role, path, res in bench_database(db, pages, args.n, args.workers):
-            if res["status"] != 200:
-                print(f"{name:<18} {role:<9} {path:<28} HTTP {res['status']}")
-                misses += 1
-                continue
-            miss = res["ratio"] > GOAL_RATIO or res["cpu"] > GOAL_CPU
-            misses += miss
-            print(
-                f"{name:<18} {role:<9} {path:<28} {res['page']:>8.1f} {res['floor']:>8.1f} {res['ratio']:>6.2f} "
-                f"{res['cpu']:>7.1f} {res['queries']:>7} {res['kb']:>5.0f}{'  *' if miss else ''}",
-                flush=True,
-            )
+        for role, path, sides in bench_database(db, pages, args.n, args.workers, args.before):
+            for side, res in sides.items():
+                head = f"{name:<18} {role:<9} {path:<28} {side:<6}"
+                if res["status"] != 200:
+                    print(f"{head} HTTP {res['status']}")
+                    misses += side != "before"
+                    continue
+                miss = res["ratio"] > GOAL_RATIO or res["cpu"] > GOAL_CPU
+                misses += miss and side != "before"
+                print(
+                    f"{head} {res['page']:>8.1f} {res['floor']:>8.1f} {res['ratio']:>6.2f} "
+                    f"{res['cpu']:>7.1f} {res['queries']:>7} {res['kb']:>5.0f}{'  *' if miss else ''}",
+                    flush=True,
+                )
     print(f"Mục tiêu: trang ≤ {GOAL_RATIO:g}× nền SQL, CPU ≤ {GOAL_CPU:g} ms mỗi yêu cầu. (*: chưa đạt)")
     print(f"load average lúc kết thúc {os.getloadavg()[0]:.1f}")
     return 1 if misses else 0

@@ -46,6 +46,9 @@ class QueryCountMiddleware:
         response["X-Query-Count"] = str(count)
         if log is not None:
             path = Path(self.log_dir) / f"{os.getpid()}.json"
-            path.write_text(json.dumps(log))
+            # The session options of the connection (pci_portal/settings.py turns JIT off): the bench runs the
+            # statements again with the same ones.
+            options = connections["default"].settings_dict.get("OPTIONS", {}).get("options", "")
+            path.write_text(json.dumps({"options": options, "statements": log}))
             response["X-Query-Log"] = str(path)
         return response
