@@ -353,9 +353,10 @@ def build_dashboard(user, filters, today=None, now=None):
     readable = Unit.objects.exclude(kind__in=[Unit.Kind.GROUP, Unit.Kind.ENTERPRISE])
     readable = readable if scope is None else readable.filter(scope.q())
     unit = readable.filter(pk=filters.unit).first() if filters.unit else None
-    # The unit list offers what the reader works with: the units leading the tasks shown (of the chosen plan, or
-    # of every plan) and their agencies, not every unit of the province (1,201 options at three times our size).
-    leading = filtered_tasks(user, plan=plan).order_by().values("lead_unit_id")
+    # The unit list offers what the reader works with: the units of the reader's scope leading tasks of the chosen
+    # plan (or of the plans listed) and their agencies, not every unit of the province (1,201 options at three
+    # times our size).
+    leading = Task.objects.filter(plan_id__in=[plan.pk] if plan else plan_ids).order_by().values("lead_unit_id")
     offered = Q(pk__in=leading) | Q(pk__in=Unit.objects.filter(pk__in=leading).values("agency_id"))
     if unit is not None:
         offered |= Q(pk=unit.pk)

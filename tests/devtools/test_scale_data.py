@@ -1,6 +1,7 @@
 """The benchmark tooling: scale data that the bench scripts log into, the query-count header, and none of it
 in production."""
 
+import json
 import os
 import subprocess
 import sys
@@ -50,6 +51,23 @@ def test_query_count_header_counts_the_sql_of_the_request():
 
     response = QueryCountMiddleware(view)(RequestFactory().get("/"))
     assert response["X-Query-Count"] == "2"
+
+
+@pytest.mark.django_db
+def test_a_request_marked_for_the_bench_leaves_its_sql_and_cpu_time(settings, tmp_path):
+    """bench/pages.py runs a page's own statements again (its SQL floor) and reads its CPU time."""
+    settings.QUERY_LOG_DIR = str(tmp_path)
+
+    def view(request):
+        list(Plan.objects.filter(title="Kế hoạch PCI"))
+        return HttpResponse("ok")
+
+    quiet = QueryCountMiddleware(view)(RequestFactory().get("/"))
+    assert "X-Query-Log" not in quiet and float(quiet["X-CPU-ms"]) >= 0
+    response = QueryCountMiddleware(view)(RequestFactory().get("/", headers={"X-Query-Log": "1"}))
+    logged = json.loads(Path(response["X-Query-Log"]).read_text())
+    assert len(logged["statements"]) == 1
+    assert "= 'Kế hoạch PCI'" in logged["statements"][0]  # parameters bound, as PostgreSQL received them
 
 
 def test_production_settings_load_no_devtools():
