@@ -109,6 +109,7 @@ def _goal_row(goal):
         "out_of": "" if goal is None or goal.out_of is None else goal.out_of,
         "region": goal.region_code if goal else "",
         "tier": goal.tier if goal else "",
+        "min_count": "" if goal is None or not goal.min_count else goal.min_count,
         "text": goal_text(goal) if goal else "",
     }
 
