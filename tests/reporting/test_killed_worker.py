@@ -20,10 +20,8 @@ from django.db import connection
 from django.urls import reverse
 
 from pci_portal.celery import app
-from reporting import services, tasks
+from reporting import tasks
 from reporting.models import RenderedReport
-
-from .conftest import at
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 
@@ -35,15 +33,6 @@ def unavailable(reason):
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI must provide it)")
     pytest.skip(reason)
-
-
-@pytest.fixture
-def accepted(deadline, unit_tasks, org, heads, people):
-    with time_machine.travel(at(2025, 11, 12), tick=False):
-        sub = services.start_submission(deadline, org["qltm"])
-        services.save_draft(sub, heads["bob"], {"summary": "Hoàn thành các nhiệm vụ về xúc tiến thương mại."})
-        services.accept_report(services.submit_report(sub, heads["bob"]), people["carol"])
-    return sub
 
 
 @pytest.fixture
