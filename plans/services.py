@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.notices import notify
 from pci_portal import uploads
+from pci_portal.history import record_updates
 
 from . import schedule, signals
 from .models import Evidence, Plan, Task, TaskOccurrence, TaskUpdate
@@ -54,6 +55,8 @@ def update_task(task, *, by, status, progress, note="", files=(), version=None):
     if not claimed:
         fresh = Task.objects.get(pk=task.pk)
         raise StaleTask(fresh, _changes_since(fresh, version))
+    # update() (a claim on the version) sends no signal: the audit trail gets its row here.
+    record_updates(Task, [task.pk], user=by, reason=_("Cập nhật tiến độ"))
     if files:
         # The UPDATE above holds the task's row; the person's row is locked too, so two uploads at once (on this
         # task or on two of the person's tasks) are counted one after the other, and the second is refused when
