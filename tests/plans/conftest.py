@@ -69,7 +69,7 @@ def objects(plan, task, org):
     """One of each object with an edit form: plan, section, task, target, reporting rule."""
     import datetime
 
-    from indicators.models import Goal
+    from plans.models import Goal
     from tests.factories import GoalFactory, ReportingRuleFactory, TargetFactory
 
     # A one-off task needs its due date to be saved again (the schedule's rule since tasks have rounds).

@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from indicators.models import Target
-from plans.models import Plan, Section, Task
+from plans.models import Plan, Section, Target, Task
 from plans.services import update_task
 from reporting.models import ReportingRule
 

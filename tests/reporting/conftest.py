@@ -7,8 +7,7 @@ import pytest
 import time_machine
 
 from accounts.models import User
-from indicators.models import Goal
-from plans.models import Task
+from plans.models import Goal, Task
 from reporting.models import ReportingRule
 from tests.factories import (
     GoalFactory,
