@@ -38,7 +38,7 @@ def test_database_url():
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def test_ten_users_of_every_role_browse_update_tasks_and_submit_reports_without_one_error(test_database_url):
+def test_ten_users_of_every_role_browse_update_tasks_and_submit_reports_without_one_error(reference, test_database_url):
     call_command("load_demo", force=True, stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
     loadtest = bench_loadtest()
     args = loadtest.parser().parse_args(

@@ -49,7 +49,9 @@ def worker_env(settings, tmp_path, monkeypatch):
         redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
         unavailable(f"Redis at {redis_url} does not answer: {exc}")
-    assert app.conf.broker_url == redis_url and not app.conf.task_always_eager
+    assert app.conf.broker_url == redis_url
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # queued for real, whatever an earlier test of this process left
+    monkeypatch.setattr(app.conf, "task_always_eager", False)
     queue = f"test-reports-{uuid.uuid4().hex[:8]}"
     send = tasks.render_report_task.apply_async
     monkeypatch.setattr(tasks.render_report_task, "apply_async", lambda *a, **kw: send(*a, queue=queue, **kw))
