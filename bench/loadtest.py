@@ -172,6 +172,7 @@ def run(args):
             "PYTHONUNBUFFERED": "1",
             "LOADTEST_WAIT": args.wait,
             "LOADTEST_SUBMIT_SHARE": str(args.submit_share),
+            "LOADTEST_MAIN_FLOW_FIRST": "1" if args.main_flow_first else "",
         }
         if not args.login:
             sessions = tmp / "sessions.json"
@@ -265,6 +266,7 @@ def parser():
     parser.add_argument("--timeout", type=int, default=600)
     parser.add_argument("--wait", default="1,3", help="min,max seconds a user waits between tasks")
     parser.add_argument("--submit-share", type=float, default=0.1, help="share of report saves that also submit")
+    parser.add_argument("--main-flow-first", action="store_true", help="each user starts with its role's main flow")
     parser.add_argument("--login", action="store_true", help="log in through the form instead of made sessions")
     return parser
 

@@ -13,6 +13,8 @@ Environment:
   through the form (one PBKDF2 hash each).
 - LOADTEST_WAIT: "min,max" seconds between a user's tasks (default "1,3").
 - LOADTEST_SUBMIT_SHARE: the share of report saves that also submit the report (default 0.1).
+- LOADTEST_MAIN_FLOW_FIRST=1: every user starts with its role's main flow (an official's task update, a unit
+  head's report), so that a short run on a busy machine still goes through each of them.
 """
 
 import json
@@ -29,6 +31,7 @@ OFFICIALS = ACCOUNTS["official"]
 HEADS = ACCOUNTS["unit_head"]
 FOCAL = ACCOUNTS["focal"]
 LEADERS = ACCOUNTS["leader"]
+MAIN_FLOW_FIRST = os.environ.get("LOADTEST_MAIN_FLOW_FIRST") == "1"
 SUBMIT_SHARE = float(os.environ.get("LOADTEST_SUBMIT_SHARE", "0.1"))  # of report saves that also submit
 WAIT = [float(x) for x in os.environ.get("LOADTEST_WAIT", "1,3").split(",")]
 SESSIONS = {"cookie": "sessionid", "sessions": {}}
@@ -102,6 +105,7 @@ class PortalUser(HttpUser):
     abstract = True
     wait_time = between(*WAIT)
     accounts = []
+    main_flow = "browse"
 
     def on_start(self):
         # Accounts in turn, so that users spread evenly over them (two users of one account do conflict, rightly).
@@ -111,7 +115,12 @@ class PortalUser(HttpUser):
         ready = SESSIONS["sessions"].get(self.username)
         if ready:
             self.client.cookies.set(SESSIONS["cookie"], ready.pop())  # one session per locust user
-            return
+        else:
+            self.log_in()
+        if MAIN_FLOW_FIRST:
+            getattr(self, self.main_flow)()
+
+    def log_in(self):
         page = self.client.get("/login/", name="/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         with self.client.post(
@@ -139,6 +148,7 @@ class Official(PortalUser):
 
     weight = 5
     accounts = OFFICIALS
+    main_flow = "update_task"
 
     @task(3)
     def browse(self):
@@ -171,6 +181,7 @@ class UnitHead(PortalUser):
 
     weight = 3
     accounts = HEADS
+    main_flow = "report"
 
     @task(2)
     def browse(self):

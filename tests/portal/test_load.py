@@ -42,7 +42,19 @@ def test_ten_users_of_every_role_browse_update_tasks_and_submit_reports_without_
     call_command("load_demo", force=True, stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
     loadtest = bench_loadtest()
     args = loadtest.parser().parse_args(
-        ["--users", "10", "--spawn-rate", "10", "--time", "15s", "--wait", "0.1,0.5", "--submit-share", "0.5"]
+        [
+            "--users",
+            "10",
+            "--spawn-rate",
+            "10",
+            "--time",
+            "15s",
+            "--wait",
+            "0.1,0.5",
+            "--submit-share",
+            "0.5",
+            "--main-flow-first",
+        ]
         + ["--workers", "2", "--threads", "2", "--database-url", test_database_url, "--no-setup", "--timeout", "120"]
     )
     connection.close()  # gunicorn's workers and the session maker get the database to themselves

@@ -51,7 +51,7 @@ def worker_env(settings, tmp_path, monkeypatch):
         unavailable(f"Redis at {redis_url} does not answer: {exc}")
     assert app.conf.broker_url == redis_url
     settings.CELERY_TASK_ALWAYS_EAGER = False  # queued for real, whatever an earlier test of this process left
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    was_eager, app.conf.task_always_eager = app.conf.task_always_eager, False
     queue = f"test-reports-{uuid.uuid4().hex[:8]}"
     send = tasks.render_report_task.apply_async
     monkeypatch.setattr(tasks.render_report_task, "apply_async", lambda *a, **kw: send(*a, queue=queue, **kw))
@@ -71,7 +71,8 @@ def worker_env(settings, tmp_path, monkeypatch):
         CONN_MAX_AGE="0",
         PAUSE_FILE=str(tmp_path / "paused"),
     )
-    return env, queue, tmp_path / "paused"
+    yield env, queue, tmp_path / "paused"
+    app.conf.task_always_eager = was_eager
 
 
 class Worker:
