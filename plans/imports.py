@@ -95,9 +95,7 @@ class ReviewScope:
         self.by_name = {}
         for u in self.units:
             self.by_name.setdefault(fold(u.name), []).append(u.code)
-        self.people = list(
-            Person.objects.filter(unit__code__in=self.by_code).select_related("unit").order_by("full_name")
-        )
+        self.people = list(Person.objects.filter(unit__in=units).select_related("unit").order_by("full_name"))
 
     @staticmethod
     def label(unit):
