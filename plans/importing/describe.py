@@ -27,11 +27,17 @@ def _unit(ref):
 
 
 def goal_text(goal):
+    from indicators.models import TIER_LABELS
+
     value = goal.value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     values = {**vars(goal), "value": str(value).replace(".", ",") if value is not None else ""}
-    return GOAL_TEXT.get(goal.kind, goal.kind).format(**values)
+    values["tier"] = str(TIER_LABELS.get(goal.tier, goal.tier))
+    text = GOAL_TEXT.get(goal.kind, goal.kind).format(**values)
+    if getattr(goal, "min_count", None):
+        text += f" (ít nhất {goal.min_count} chỉ số của nhóm)"
+    return text
 
 
 def describe(draft):
