@@ -6,6 +6,7 @@ plans.services, and answer htmx requests with partials.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import FileResponse, Http404
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
 from pci_portal.inputs import int_param
+from pci_portal.versioning import atomic_post
 
 from . import access, services
 from .filters import TaskFilter
@@ -198,6 +200,9 @@ def task_update(request, pk):
             files=data["files"],
             version=data["version"],
         )
+    except ValidationError as refused:  # a quota taken meanwhile by another upload (checked again under lock)
+        form.add_error("files", refused)
+        return _form_error(request, task, update_form=form)
     except services.StaleTask as stale:
         # Keep everything typed; carry the fresh version so that a deliberate resubmit goes through.
         resubmit = request.POST.copy()
@@ -389,6 +394,7 @@ def tasks_paste(request, pk):
 
 
 @login_required
+@atomic_post
 def plan_edit(request, pk):
     plan = access.get_plan_for(request.user, pk, "edit")
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
@@ -406,6 +412,7 @@ def _section_for(request, pk):
 
 
 @login_required
+@atomic_post
 def section_edit(request, plan_pk=None, pk=None):
     if pk is None:
         plan = access.get_plan_for(request.user, plan_pk, "edit")
@@ -435,6 +442,7 @@ def section_delete(request, pk):
 
 
 @login_required
+@atomic_post
 def task_edit(request, plan_pk=None, pk=None):
     if pk is None:
         plan = access.get_plan_for(request.user, plan_pk, "edit")
@@ -476,6 +484,7 @@ def task_delete(request, pk):
 
 
 @login_required
+@atomic_post
 def target_edit(request, plan_pk=None, pk=None):
     if pk is None:
         plan = access.get_plan_for(request.user, plan_pk, "edit")

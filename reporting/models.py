@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from pci_portal.history import PortalHistory
+from pci_portal.history import PortalHistory, record_updates
 from plans.models import Task
 
 
@@ -145,11 +145,14 @@ class ReportingRule(models.Model):
         and let every deadline still to come follow the rule's reporting units."""
         on = on or timezone.localdate()
         done = [Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]
+        moved = []
         for deadline in self.deadlines.filter(due_date__gte=on).exclude(submissions__status__in=done):
             start, end = self.period_for(deadline.year)
             due = self.due_date(deadline.year)
             if (deadline.due_date, deadline.period_start, deadline.period_end) != (due, start, end):
                 Deadline.objects.filter(pk=deadline.pk).update(due_date=due, period_start=start, period_end=end)
+                moved.append(deadline.pk)
+        record_updates(Deadline, moved, reason=_("Dời hạn theo quy định báo cáo"))  # update() leaves no history
         for deadline in self.deadlines.filter(due_date__gte=on):
             deadline.fix_units()
 
@@ -197,6 +200,24 @@ class DeadlineQuerySet(models.QuerySet):
     def owed_by(self, unit):
         """The deadlines `unit` owes a report on (the one home of "who owes a report", with units_still_owing)."""
         return self.filter(units=unit)
+
+    def units_still_owing(self):
+        """{deadline id: [units still owing it, in tree order, with their agency]} for these deadlines, in one
+        query whatever their number: `Deadline.units_still_owing()` for many deadlines at once."""
+        through = Deadline.units.through
+        done = Submission.objects.filter(
+            deadline_id=models.OuterRef("deadline_id"), unit_id=models.OuterRef("unit_id"), status__in=REPORTED
+        )
+        links = (
+            through.objects.filter(deadline__in=self)
+            .exclude(models.Exists(done))
+            .select_related("unit__agency")
+            .order_by("unit__path")
+        )
+        owing = {}
+        for link in links:
+            owing.setdefault(link.deadline_id, []).append(link.unit)
+        return owing
 
 
 class Deadline(models.Model):
@@ -286,9 +307,7 @@ class Deadline(models.Model):
 
     def units_still_owing(self):
         """Owing units that have not submitted (a returned report is owed again)."""
-        done = self.submissions.filter(status__in=[Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]).values(
-            "unit_id"
-        )
+        done = self.submissions.filter(status__in=REPORTED).values("unit_id")
         return self.owing_units().exclude(pk__in=done)
 
     def is_past(self, on=None):
@@ -307,6 +326,8 @@ class Deadline(models.Model):
         return [(unit, submissions.get(unit.pk)) for unit in units]
 
     def owes(self, unit):
+        if "units" in getattr(self, "_prefetched_objects_cache", {}):
+            return any(u.pk == unit.pk for u in self.units.all())
         return self.units.filter(pk=unit.pk).exists()
 
     def clean(self):
@@ -404,6 +425,10 @@ class Submission(models.Model):
 
     def tracker_state(self, on=None):
         return tracker_state(self, self.deadline, on)
+
+
+# A unit has reported once its report is submitted or accepted; a returned report is owed again.
+REPORTED = [Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]
 
 
 class TrackerState(models.TextChoices):
