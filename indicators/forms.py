@@ -57,7 +57,7 @@ class ResultForm(forms.ModelForm):
 
     class Meta:
         model = Result
-        fields = ["score", "rank", "out_of", "tier", "source"]
+        fields = ["score", "rank", "out_of", "tier", "source", "illustrative"]
         localized_fields = ["score"]  # "73,10" with a decimal comma in Vietnamese
 
     def __init__(self, *args, **kwargs):
