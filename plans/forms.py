@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person, Unit, User
 from indicators.models import Goal, Indicator, Region, SubIndex, Target, TierLevel
 from pci_portal import uploads
+from pci_portal.forms import PortalFormMixin
 from pci_portal.inputs import bound_year_fields
 from pci_portal.versioning import VersionCheckMixin
 
@@ -58,7 +59,7 @@ def check_evidence_file(upload):
     )
 
 
-class TaskUpdateForm(forms.Form):
+class TaskUpdateForm(PortalFormMixin, forms.Form):
     """Status, progress, result and evidence; carries the version it was read at."""
 
     status = forms.ChoiceField(label=_("Trạng thái"), choices=Task.Status.choices)
@@ -134,7 +135,7 @@ class TaskUpdateForm(forms.Form):
             )
 
 
-class CommentForm(forms.Form):
+class CommentForm(PortalFormMixin, forms.Form):
     note = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -144,7 +145,7 @@ class CommentForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-class AssignForm(forms.Form):
+class AssignForm(PortalFormMixin, forms.Form):
     users = forms.ModelMultipleChoiceField(
         label=_("Giao cho"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -184,7 +185,7 @@ def units_of(plan):
     return Unit.objects.filter(path__startswith="/" + plan.issuer.path.strip("/").split("/")[0] + "/")
 
 
-class PlanForm(VersionCheckMixin, forms.ModelForm):
+class PlanForm(PortalFormMixin, VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
@@ -237,7 +238,7 @@ class PlanForm(VersionCheckMixin, forms.ModelForm):
         return data
 
 
-class SectionForm(VersionCheckMixin, forms.ModelForm):
+class SectionForm(PortalFormMixin, VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Section
         fields = ["number", "title", "parent", "order", "subindices"]
@@ -250,7 +251,7 @@ class SectionForm(VersionCheckMixin, forms.ModelForm):
         self.helper = _helper(another=True)
 
 
-class TaskForm(VersionCheckMixin, forms.ModelForm):
+class TaskForm(PortalFormMixin, VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Task
         fields = [
@@ -292,7 +293,7 @@ class TaskForm(VersionCheckMixin, forms.ModelForm):
         return data
 
 
-class TargetForm(VersionCheckMixin, forms.ModelForm):
+class TargetForm(PortalFormMixin, VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = [
@@ -389,7 +390,7 @@ class BaseGoalFormSet(forms.BaseInlineFormSet):
                 form.add_error("min_count", _("Số chỉ số cần đạt phải từ 1 đến %s.") % self.group_size)
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(PortalFormMixin, forms.ModelForm):
     """One condition; the reference lists (regions of both periods, tiers of every index) are drop-downs."""
 
     class Meta:
@@ -439,7 +440,7 @@ PLAN_FIELDS = [
 ]
 
 
-class PlanCreateForm(forms.ModelForm):
+class PlanCreateForm(PortalFormMixin, forms.ModelForm):
     """A new plan: every field of the document, its issuer and focal office, and the plans it hangs on."""
 
     class Meta:
@@ -497,7 +498,7 @@ class PlanCreateForm(forms.ModelForm):
         return data
 
 
-class PasteTasksForm(forms.Form):
+class PasteTasksForm(PortalFormMixin, forms.Form):
     """Many tasks at once: one per line, with what they share (lead unit, coordinating units, leader, time)."""
 
     lines = forms.CharField(
@@ -548,7 +549,7 @@ class PasteTasksForm(forms.Form):
         return data
 
 
-class PlanImportForm(forms.Form):
+class PlanImportForm(PortalFormMixin, forms.Form):
     """The plan's own document, or its Excel appendix of tasks."""
 
     ALLOWED = ["docx", "pdf", "txt", "xlsx", "doc"]
