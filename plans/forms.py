@@ -139,6 +139,7 @@ class CommentForm(PortalFormMixin, forms.Form):
     note = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_comment_%s")  # the task page holds three forms with a "note"
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -153,6 +154,7 @@ class AssignForm(PortalFormMixin, forms.Form):
 
     def __init__(self, *args, task, **kwargs):
         kwargs.setdefault("initial", {"users": list(task.assignees.all())})
+        kwargs.setdefault("auto_id", "id_assign_%s")  # the task page holds three forms with a "note"
         super().__init__(*args, **kwargs)
         self.fields["users"].queryset = User.objects.filter(unit=task.lead_unit, is_active=True).order_by("full_name")
         self.helper = FormHelper()

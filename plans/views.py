@@ -105,7 +105,9 @@ def _task_context(request, task, **forms):
         .prefetch_related("coordinating_units", "assignees", "subindices", "indicators")
         .get(pk=task.pk)
     )
-    history = task.updates.select_related("author", "author__unit", "occurrence__task").prefetch_related("evidence")
+    history = list(
+        task.updates.select_related("author", "author__unit", "occurrence__task").prefetch_related("evidence")
+    )
     today = timezone.localdate()
     current = task.current(today)
     next_round = task.occurrences.next_open(today).first()
@@ -131,6 +133,7 @@ def _task_context(request, task, **forms):
     context = {
         "task": task,
         "history": history,
+        "last_update": task.last_progress_update(history),
         "targets": [t.assess() for t in targets],
         "can": can,
         "current": current,
