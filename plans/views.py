@@ -300,6 +300,7 @@ def plan_list(request):
             "kept": kept,
             "mine": mine,
             "q": q,
+            "filtering": bool(q or mine),
             "show_all": request.GET.get("all") == "1",
             "can_keep": bool(kept),
             "can_create": access.can_create_plan(user),
