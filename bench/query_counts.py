@@ -34,8 +34,8 @@ def main():
 
     from accounts.models import User
     from devtools.bench_users import BENCH_USERS
-    from indicators.models import Goal, Index, SubIndex, Target
-    from plans.models import Plan
+    from indicators.models import Index, SubIndex
+    from plans.models import Goal, Plan, Target
 
     setup_test_environment()  # the test client's response.context and no ALLOWED_HOSTS surprise
     official = User.objects.get(username=BENCH_USERS["official"])

@@ -110,8 +110,8 @@ def build(n_tasks, n_units):
     from django.utils import timezone
 
     from accounts.models import Person, Unit, User
-    from indicators.models import Goal, Index, Province, Result, SubIndex, Target
-    from plans.models import Plan, Section, Task, TaskUpdate
+    from indicators.models import Index, Province, Result, SubIndex
+    from plans.models import Goal, Plan, Section, Target, Task, TaskUpdate
     from reporting import services
     from reporting.models import ReportingRule
 

@@ -15,9 +15,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
-from indicators.models import Result, SubIndex, Target, weighted_total
+from indicators.models import Result, SubIndex, weighted_total
 from pci_portal.inputs import YEAR_MAX, YEAR_MIN, int_param
-from plans.models import Plan, Task, TaskUpdate
+from plans.models import Plan, Target, Task, TaskUpdate
 from reporting.access import deadline_path_for
 from reporting.models import Deadline, Submission
 

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
-from indicators.models import Province, Target, any_illustrative
+from indicators.models import Province, any_illustrative
 from pci_portal.inputs import YEAR_MAX, YEAR_MIN, decimal_param, int_param
 from plans.access import can_edit_plan, get_plan_for
-from plans.models import Plan, Task, TaskUpdate, overdue_condition
+from plans.models import Plan, Target, Task, TaskUpdate, overdue_condition
 
 from .queries import Filters, build_dashboard, can_view_dashboard, filtered_tasks, scope_of, what_if
 

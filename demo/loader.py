@@ -12,8 +12,8 @@ import yaml
 from django.db import transaction
 
 from accounts.models import Person, Unit, User
-from indicators.models import Goal, Index, Indicator, Province, Region, SubIndex, Target
-from plans.models import Document, Plan, Section, Task
+from indicators.models import Index, Indicator, Province, Region, SubIndex
+from plans.models import Document, Goal, Plan, Section, Target, Task
 from reporting.models import ReportingRule
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"

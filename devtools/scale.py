@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Person, Unit, User
-from indicators.models import Goal, Index, Province, Result, SubIndex, Target
-from plans.models import Plan, Section, Task, TaskUpdate
+from indicators.models import Index, Province, Result, SubIndex
+from plans.models import Goal, Plan, Section, Target, Task, TaskUpdate
 from reporting.models import Deadline, ReportingRule, Submission
 
 from .bench_users import BENCH_USERS, PASSWORD  # noqa: F401  (re-exported for the command)

@@ -2,7 +2,6 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
-    Goal,
     Index,
     Indicator,
     Province,
@@ -10,8 +9,6 @@ from .models import (
     Result,
     SubIndex,
     SubIndexName,
-    Target,
-    TargetMember,
     TierLevel,
 )
 
@@ -85,12 +82,6 @@ class HistoricalResultAdmin(admin.ModelAdmin):
         return False
 
 
-class MemberInline(admin.TabularInline):
-    model = TargetMember
-    extra = 0
-    autocomplete_fields = ["subindex"]
-
-
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "from_year", "to_year"]
@@ -103,17 +94,3 @@ class RegionAdmin(admin.ModelAdmin):
 class TierLevelAdmin(admin.ModelAdmin):
     list_display = ["name", "index", "code", "position", "from_year", "to_year"]
     list_filter = ["index"]
-
-
-class GoalInline(admin.TabularInline):
-    model = Goal
-    extra = 1
-
-
-@admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "plan", "year", "baseline_year", "baseline_rank", "baseline_score"]
-    list_filter = ["year", "index", "subindex", "plan"]
-    search_fields = ["text", "plan__number", "plan__title"]
-    autocomplete_fields = ["plan", "subindex", "indicator", "province"]
-    inlines = [MemberInline, GoalInline]

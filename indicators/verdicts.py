@@ -1,7 +1,7 @@
 """How a goal of a plan is judged against a published result.
 
 Kept free of the ORM so that the rules read as the plans write them and can be
-tested on plain values; `indicators.models.Goal.rules()` builds one of these.
+tested on plain values; `plans.models.Goal.rules()` builds one of these.
 
 A verdict is one of four states:
 

@@ -34,12 +34,17 @@ def _parse_date(text):
         return None
 
 
+# Filters saved before targets moved from indicators to plans (issue 14) still choose the same trail.
+MOVED_MODELS = {"indicators.target": "plans.target", "indicators.goal": "plans.goal"}
+
+
 class AuditQuery:
     """The filters of the audit page, read from the query string (anything unreadable is ignored)."""
 
     def __init__(self, query):
         self.models = {f"{m._meta.app_label}.{m._meta.model_name}": (m, h) for m, h in tracked_models()}
-        self.model = query.get("model", "") if query.get("model") in self.models else ""
+        model = MOVED_MODELS.get(query.get("model"), query.get("model"))
+        self.model = model if model in self.models else ""
         self.user = (query.get("user") or "").strip()[:150]
         self.object_id = int_param(query.get("object"))
         self.type = query.get("type", "") if query.get("type") in TYPE_LABELS else ""

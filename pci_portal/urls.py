@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
@@ -28,6 +28,11 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Targets moved from indicators to plans (issue 14): their admin pages, bookmarked before, still open.
+    re_path(
+        r"^admin/indicators/target/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/plans/target/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("audit/", audit_log, name="audit_log"),
     path("", include("accounts.urls")),

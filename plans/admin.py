@@ -2,9 +2,19 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import Target
-
-from .models import Document, Evidence, Plan, PlanImport, Section, Task, TaskOccurrence, TaskUpdate
+from .models import (
+    Document,
+    Evidence,
+    Goal,
+    Plan,
+    PlanImport,
+    Section,
+    Target,
+    TargetMember,
+    Task,
+    TaskOccurrence,
+    TaskUpdate,
+)
 
 
 @admin.register(Document)
@@ -152,3 +162,23 @@ class PlanImportAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["original_name"]
     readonly_fields = ["file", "original_name", "content_type", "size", "sha256", "draft", "plan", "created_by"]
+
+
+class MemberInline(admin.TabularInline):
+    model = TargetMember
+    extra = 0
+    autocomplete_fields = ["subindex"]
+
+
+class GoalInline(admin.TabularInline):
+    model = Goal
+    extra = 1
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "plan", "year", "baseline_year", "baseline_rank", "baseline_score"]
+    list_filter = ["year", "index", "subindex", "plan"]
+    search_fields = ["text", "plan__number", "plan__title"]
+    autocomplete_fields = ["plan", "subindex", "indicator", "province"]
+    inlines = [MemberInline, GoalInline]

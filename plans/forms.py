@@ -8,13 +8,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person, Unit, User
-from indicators.models import Goal, Indicator, Region, SubIndex, Target, TierLevel
+from indicators.models import Indicator, Region, SubIndex, TierLevel
 from pci_portal import uploads
 from pci_portal.forms import PortalFormMixin
 from pci_portal.inputs import bound_year_fields
 from pci_portal.versioning import VersionCheckMixin
 
-from .models import Plan, Section, Task
+from .models import Goal, Plan, Section, Target, Task
 
 # What evidence may be; each file is checked on its content by pci_portal.uploads.
 ALLOWED_EVIDENCE = ["pdf", "docx", "doc", "xlsx", "xls", "jpg", "jpeg", "png"]

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Unit, User
 from pci_portal.history import PortalHistory
 
+# Targets and goals belong to a plan; they are kept in their own module for length.
+from .targets import Assessment, Goal, Target, TargetMember  # noqa: F401
+
 
 class Document(models.Model):
     """A document a plan cites as legal basis but the portal does not track (Chỉ thị, Quyết định…)."""

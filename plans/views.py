@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.models import Target
 from pci_portal.inputs import int_param
 
 from . import access, services
@@ -32,7 +31,7 @@ from .forms import (
     TaskForm,
     TaskUpdateForm,
 )
-from .models import Evidence, Plan, Section, Task, overdue_condition
+from .models import Evidence, Plan, Section, Target, Task, overdue_condition
 
 PAGE_SIZE = 25
 

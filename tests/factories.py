@@ -6,8 +6,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Person, Unit, User
-from indicators.models import Goal, Index, Province, Result, SubIndex, Target
-from plans.models import Plan, Section, Task, TaskUpdate
+from indicators.models import Index, Province, Result, SubIndex
+from plans.models import Goal, Plan, Section, Target, Task, TaskUpdate
 from reporting.models import ReportingRule, Submission
 
 

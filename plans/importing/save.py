@@ -252,7 +252,8 @@ class DraftSaver:
         )
 
     def _targets(self, plan):
-        from indicators.models import Goal, Index, SubIndex, Target
+        from indicators.models import Index, SubIndex
+        from plans.models import Goal, Target
 
         province = plan.issuer.top_unit().province
         for order, t in enumerate(self.draft.targets):

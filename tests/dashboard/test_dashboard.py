@@ -8,8 +8,8 @@ import time_machine
 from django.utils import timezone
 
 from accounts.models import Unit
-from indicators.models import Goal, SubIndex
-from plans.models import Task
+from indicators.models import SubIndex
+from plans.models import Goal, Task
 from reporting.models import Deadline, Submission
 from tests.factories import (
     GoalFactory,

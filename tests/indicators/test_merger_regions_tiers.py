@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from indicators.models import Goal, Index, Province, Region, SubIndex, TargetMember
+from indicators.models import Index, Province, Region, SubIndex
 from indicators.verdicts import Verdict
+from plans.models import Goal, TargetMember
 from tests.factories import GoalFactory, ResultFactory, TargetFactory, province
 
 pytestmark = pytest.mark.django_db

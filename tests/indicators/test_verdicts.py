@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import Goal, Region, Result, Tier
+from indicators.models import Region, Result, Tier
 from indicators.verdicts import Verdict
+from plans.models import Goal
 from tests.factories import GoalFactory, ResultFactory, TargetFactory, province
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from indicators.models import Goal, Target
-from plans.models import Plan, Section, Task
+from plans.models import Goal, Plan, Section, Target, Task
 from plans.services import update_task
 from reporting.models import ReportingRule
 from tests.factories import GoalFactory, ReportingRuleFactory, TargetFactory

@@ -10,9 +10,8 @@ from django.db import transaction
 
 from accounts.models import Person, Unit, User
 from demo.activity import KEY as ILLUSTRATIVE_KEY
-from indicators.models import Goal, Target
 from indicators.verdicts import Verdict
-from plans.models import Document, Plan, Section, Task
+from plans.models import Document, Goal, Plan, Section, Target, Task
 from reporting.models import Deadline, ReportingRule
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators.models import Goal, SubIndex, Target
-from plans.models import Section, Task
+from indicators.models import SubIndex
+from plans.models import Goal, Section, Target, Task
 from plans.services import update_task
 from reporting.models import Deadline, ReportingRule, Submission
 from tests.factories import ReportingRuleFactory, TargetFactory, UnitFactory

@@ -5,8 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from indicators.models import Goal
-from plans.models import Task
+from plans.models import Goal, Task
 from tests.factories import GoalFactory, PlanFactory, ResultFactory, TargetFactory, TaskFactory, province
 
 pytestmark = pytest.mark.django_db

@@ -140,3 +140,20 @@ def test_an_accepted_report_cannot_be_returned_and_overwritten(as_user, plan, or
     sub.refresh_from_db()
     assert sub.status == Submission.Status.ACCEPTED and sub.summary == "Đã hoàn thành"
     assert [h.status for h in sub.history.all()][:1] == ["accepted"]
+
+
+def test_targets_keep_their_trail_and_admin_pages_after_moving_to_plans(as_user, plan):
+    """A filter or an admin page bookmarked when targets lived in indicators opens the same thing (issue 14)."""
+    from tests.factories import TargetFactory
+
+    target = TargetFactory(plan=plan)
+    target.text = "Mục tiêu có lịch sử"
+    target.save()
+    admin = as_user("admin")
+    page = admin.get("/audit/", {"model": "indicators.target"}).content.decode()
+    assert "Mục tiêu có lịch sử" in page and '<option value="plans.target" selected' in page
+    assert f"Kế hoạch #{plan.pk}" not in page  # the trail of targets only
+    response = admin.get(f"/admin/indicators/target/{target.pk}/change/?_changelist_filters=year%3D2024")
+    assert response.status_code == 301
+    assert response["Location"] == f"/admin/plans/target/{target.pk}/change/?_changelist_filters=year%3D2024"
+    assert admin.get(response["Location"]).status_code == 200

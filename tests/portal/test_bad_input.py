@@ -21,8 +21,7 @@ from django.urls.resolvers import RoutePattern
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.models import Goal
-from plans.models import Plan, Section, Task, TaskUpdate
+from plans.models import Goal, Plan, Section, Task, TaskUpdate
 from reporting.models import Deadline, ReportingRule, Submission
 from tests.factories import GoalFactory, ReportingRuleFactory, ResultFactory, TargetFactory
 

@@ -6,8 +6,7 @@ import zoneinfo
 import pytest
 
 from accounts.models import User
-from indicators.models import Goal
-from plans.models import Task
+from plans.models import Goal, Task
 from reporting.models import ReportingRule
 from tests.factories import (
     GoalFactory,

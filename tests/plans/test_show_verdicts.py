@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.models import Goal
+from plans.models import Goal
 from tests.factories import GoalFactory, PlanFactory, ResultFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from indicators.models import Goal, Region, SubIndex, Target
+from indicators.models import Region, SubIndex
 from indicators.verdicts import Verdict
+from plans.models import Goal, Target
 from tests.factories import GoalFactory, PlanFactory, ResultFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db

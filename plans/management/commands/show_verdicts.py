@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import translation
 
-from indicators.models import Target
+from plans.models import Target
 
 
 class Command(BaseCommand):

@@ -13,8 +13,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from indicators.models import Goal, Region, Result, SubIndex
+from indicators.models import Region, Result, SubIndex
 from indicators.verdicts import Verdict
+from plans.models import Goal
 from reporting.report import build_consolidated_context, render_pdf
 from tests.factories import ReportingRuleFactory, ResultFactory, TargetFactory, TaskFactory, province
 

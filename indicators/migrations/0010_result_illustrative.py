@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0008_historicalgoal_historicaltarget'),
+        ('indicators', '0009_targets_move_to_plans'),
     ]
 
     operations = [
