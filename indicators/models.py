@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pci_portal.inputs import YEAR_MAX, YEAR_MIN
+from pci_portal.inputs import year_errors
 
 MERGER_DATE = datetime.date(2025, 7, 1)  # Nghị quyết 202/2025/QH15: 63 provinces become 34
 MERGER_YEAR = 2025  # editions from this year rank the 34 units
@@ -407,9 +407,7 @@ class Result(models.Model):
         return f"{self.rank}/{self.out_of}" if self.out_of else str(self.rank)
 
     def clean(self):
-        errors = {}
-        if self.year is not None and not (YEAR_MIN <= self.year <= YEAR_MAX):
-            errors["year"] = _("Năm phải từ %(a)s đến %(b)s.") % {"a": YEAR_MIN, "b": YEAR_MAX}
+        errors = year_errors(self, "year")
         if self.rank is not None and self.out_of and self.rank > self.out_of:
             errors["rank"] = _("Hạng không được lớn hơn số tỉnh được xếp hạng.")
         if self.tier and self.index_id:

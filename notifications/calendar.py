@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
@@ -110,7 +111,7 @@ def build_calendar(user, today=None):
                 f"{uid}@{host}",
                 occurrence.due_date,
                 f"Hạn nhiệm vụ: {task.title}",
-                f"{settings.SITE_URL}/tasks/{task.pk}/",
+                settings.SITE_URL + reverse("plans:task_detail", args=[task.pk]),
                 "\n".join(notes),
                 stamp,
             )

@@ -83,9 +83,11 @@ def decimal_param(value, default=None, *, low=None, high=None):
     return number
 
 
-def check_years(instance, *names):
-    """For a model's clean(): each named year field, when set, within YEAR_MIN–YEAR_MAX.
+def year_errors(instance, *names):
+    """{field name: error} for each named year field of `instance` that is set outside YEAR_MIN–YEAR_MAX.
 
+    The one home of the year bounds of every model (plans, targets, results): a model's clean() that gathers
+    errors of its own adds these; one that has none calls check_years().
     A plan in year 0 or 10000 breaks every date built from it (and 9999 generated 24,000 deadlines).
     """
     from django.core.exceptions import ValidationError
@@ -97,7 +99,14 @@ def check_years(instance, *names):
             errors[name] = ValidationError(
                 _("Năm phải trong khoảng %(low)d–%(high)d."), code="year", params={"low": YEAR_MIN, "high": YEAR_MAX}
             )
-    if errors:
+    return errors
+
+
+def check_years(instance, *names):
+    """For a model's clean(): raises the year_errors() of the named fields, if any."""
+    from django.core.exceptions import ValidationError
+
+    if errors := year_errors(instance, *names):
         raise ValidationError(errors)
 
 

@@ -187,59 +187,6 @@ def units_of(plan):
     return Unit.objects.filter(path__startswith="/" + plan.issuer.path.strip("/").split("/")[0] + "/")
 
 
-class PlanForm(PortalFormMixin, VersionCheckMixin, forms.ModelForm):
-    class Meta:
-        model = Plan
-        fields = [
-            "kind",
-            "number",
-            "number_suffix",
-            "date",
-            "place",
-            "title",
-            "period_start",
-            "period_end",
-            "parent",
-            "follows",
-            "relies_on",
-            "signer",
-            "signer_title",
-            "recipients",
-            "objectives",
-            "task_due_day",
-            "task_due_month",
-            "is_public",
-        ]
-        widgets = {
-            "date": DayMonthYearInput(),
-            "title": forms.Textarea(attrs={"rows": 2}),
-            "recipients": forms.Textarea(attrs={"rows": 3}),
-            "objectives": forms.Textarea(attrs={"rows": 4}),
-        }
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only plans the user may read (and the links already set), so no other agency's plan is listed.
-        linked = [self.instance.parent_id, *self.instance.relies_on.values_list("pk", flat=True)]
-        linked.append(self.instance.follows_id)
-        readable = Plan.objects.filter(Q(pk__in=Plan.objects.visible_to(user).values("pk")) | Q(pk__in=linked))
-        others = readable.exclude(pk=self.instance.pk).select_related("issuer")
-        self.fields["parent"].queryset = others
-        self.fields["relies_on"].queryset = others
-        self.fields["follows"].queryset = others
-        self.fields["signer"].queryset = Person.objects.filter(unit__in=units_of(self.instance))
-        bound_year_fields(self, "period_start", "period_end")
-        _filtered(self.fields["signer"], self.fields["parent"], self.fields["relies_on"])
-        self.helper = _helper()
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("Năm kết thúc không được trước năm bắt đầu."))
-        return data
-
-
 class SectionForm(PortalFormMixin, VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Section
@@ -416,6 +363,7 @@ class GoalForm(PortalFormMixin, forms.ModelForm):
 GoalFormSet = inlineformset_factory(Target, Goal, form=GoalForm, formset=BaseGoalFormSet, extra=2, can_delete=True)
 
 
+# One list of a plan's fields for both forms; what differs is stated in each form (see PlanFormBase).
 PLAN_FIELDS = [
     "kind",
     "issuer",
@@ -438,47 +386,65 @@ PLAN_FIELDS = [
     "preamble",
     "objectives",
     "closing",
+    "task_due_day",
+    "task_due_month",
     "is_public",
 ]
+PLAN_WIDGETS = {
+    "date": DayMonthYearInput(),
+    "title": forms.Textarea(attrs={"rows": 2}),
+    "recipients": forms.Textarea(attrs={"rows": 3}),
+    "preamble": forms.Textarea(attrs={"rows": 3}),
+    "objectives": forms.Textarea(attrs={"rows": 4}),
+    "closing": forms.Textarea(attrs={"rows": 2}),
+}
 
 
-class PlanCreateForm(PortalFormMixin, forms.ModelForm):
-    """A new plan: every field of the document, its issuer and focal office, and the plans it hangs on."""
+def _tree_of(units):
+    """Every unit of the trees (provinces) the given units belong to."""
+    tops = {u.path.strip("/").split("/")[0] for u in units.only("path")[:500]}
+    if not tops:
+        return Unit.objects.none()
+    return Unit.objects.filter(Q(*[Q(path__startswith=f"/{t}/") for t in tops], _connector=Q.OR))
+
+
+class PlanFormBase(PortalFormMixin, forms.ModelForm):
+    """The fields of a plan, offered within what `user` may name: issuers from `access.issuers_for(user)`,
+    focal unit and signer from those issuers' trees, linked plans among the plans the user reads.
+
+    Checks live in `Plan.clean` (period, focal unit within the issuer, yearly due day); the forms add none.
+    """
 
     class Meta:
         model = Plan
         fields = PLAN_FIELDS
-        widgets = {
-            "date": DayMonthYearInput(),
-            "title": forms.Textarea(attrs={"rows": 2}),
-            "recipients": forms.Textarea(attrs={"rows": 3}),
-            "preamble": forms.Textarea(attrs={"rows": 3}),
-            "objectives": forms.Textarea(attrs={"rows": 4}),
-            "closing": forms.Textarea(attrs={"rows": 2}),
-        }
+        widgets = PLAN_WIDGETS
 
     def __init__(self, *args, user, **kwargs):
         from . import access
 
         super().__init__(*args, **kwargs)
         issuers = access.issuers_for(user)
+        if self.instance.issuer_id:
+            # An existing plan keeps its issuer even if the user could not name it for a new plan.
+            issuers = Unit.objects.filter(Q(pk__in=issuers.values("pk")) | Q(pk=self.instance.issuer_id))
         self.fields["issuer"].queryset = issuers
-        tops = {u.path.strip("/").split("/")[0] for u in issuers.only("path")[:500]}
-        tree = Unit.objects.filter(Q(*[Q(path__startswith=f"/{t}/") for t in tops], _connector=Q.OR)) if tops else None
-        self.fields["focal_unit"].queryset = tree if tree is not None else Unit.objects.none()
-        self.fields["signer"].queryset = (
-            Person.objects.filter(unit__in=tree).select_related("unit") if tree is not None else Person.objects.none()
-        )
-        readable = Plan.objects.visible_to(user).select_related("issuer")
-        self.fields["parent"].queryset = readable
-        self.fields["relies_on"].queryset = readable
-        self.fields["follows"].queryset = readable
+        tree = _tree_of(issuers)
+        self.fields["focal_unit"].queryset = tree
+        self.fields["signer"].queryset = Person.objects.filter(unit__in=tree).select_related("unit")
+        # Only plans the user may read (and the links already set), so no other agency's plan is listed.
+        linked = []
+        if self.instance.pk:
+            linked = [
+                self.instance.parent_id,
+                self.instance.follows_id,
+                *self.instance.relies_on.values_list("pk", flat=True),
+            ]
+        readable = Plan.objects.filter(Q(pk__in=Plan.objects.visible_to(user).values("pk")) | Q(pk__in=linked))
+        others = readable.exclude(pk=self.instance.pk).select_related("issuer")
+        for name in ("parent", "relies_on", "follows"):
+            self.fields[name].queryset = others
         bound_year_fields(self, "period_start", "period_end")
-        if issuers.count() == 1:
-            self.fields["issuer"].initial = issuers.first().pk
-        if user.role == User.Role.FOCAL and user.unit_id:
-            self.fields["focal_unit"].initial = user.unit_id
-        self.fields["period_start"].initial = self.fields["period_end"].initial = None
         _filtered(
             self.fields["issuer"],
             self.fields["focal_unit"],
@@ -489,15 +455,23 @@ class PlanCreateForm(PortalFormMixin, forms.ModelForm):
         )
         self.helper = _helper()
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("Năm kết thúc không được trước năm bắt đầu."))
-        issuer, focal = data.get("issuer"), data.get("focal_unit")
-        if issuer and focal and not focal.is_within(issuer):
-            self.add_error("focal_unit", _("Đơn vị đầu mối phải là cơ quan ban hành hoặc một đơn vị thuộc cơ quan đó."))
-        return data
+
+class PlanCreateForm(PlanFormBase):
+    """A new plan. Differs from editing only in its starting values: the issuer when the user may name only
+    one, the focal office's own unit as focal unit, and no period until one is typed."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        issuers = self.fields["issuer"].queryset
+        if issuers.count() == 1:
+            self.fields["issuer"].initial = issuers.first().pk
+        if user.role == User.Role.FOCAL and user.unit_id:
+            self.fields["focal_unit"].initial = user.unit_id
+        self.fields["period_start"].initial = self.fields["period_end"].initial = None
+
+
+class PlanForm(VersionCheckMixin, PlanFormBase):
+    """Editing a plan: the same fields as creating it, and a version check against a concurrent save."""
 
 
 class PasteTasksForm(PortalFormMixin, forms.Form):

@@ -10,12 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Unit
-
 from . import access, imports
 from .forms import PlanImportForm
 from .importing.describe import goal_text
-from .importing.draft import UnitRef
+from .importing.draft import DraftTarget, UnitRef
 from .importing.save import UnmatchedUnits
 from .models import PlanImport, Task
 
@@ -82,14 +80,70 @@ def import_progress(request, pk):
     return render(request, "plans/partials/import_progress.html", {"imp": imp})
 
 
+def _dmy(iso):
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
+
+
+def _subject_choices():
+    """ "PCI", "PCI:1" … for the subject list of a target: each index, then its sub-indices."""
+    from indicators.models import Index, SubIndex
+
+    choices = []
+    subindices = {}
+    for s in SubIndex.objects.select_related("index").order_by("index_id", "number"):
+        subindices.setdefault(s.index_id, []).append(s)
+    for index in Index.objects.all():
+        choices.append((index.code, _("%(index)s (toàn bộ chỉ số)") % {"index": index.code}))
+        for s in subindices.get(index.pk, []):
+            choices.append((f"{index.code}:{s.number}", f"{index.code} – {s.number}. {s.name}"))
+    return choices
+
+
+def _goal_row(goal):
+    value = "" if goal is None or goal.value is None else str(goal.value).replace(".", ",").removesuffix(",0")
+    return {
+        "kind": goal.kind if goal else "",
+        "value": value,
+        "low": "" if goal is None or goal.low is None else goal.low,
+        "high": "" if goal is None or goal.high is None else goal.high,
+        "out_of": "" if goal is None or goal.out_of is None else goal.out_of,
+        "region": goal.region_code if goal else "",
+        "tier": goal.tier if goal else "",
+        "text": goal_text(goal) if goal else "",
+    }
+
+
+def _target_rows(targets, regions, tiers, prefix=None):
+    rows = []
+    for i, t in enumerate(targets):
+        subject = t.index + (f":{t.subindex}" if t.subindex else "")
+        rows.append(
+            {
+                "prefix": f"target-{i}" if prefix is None else prefix,
+                "target": t,
+                "subject": subject,
+                "group": ", ".join(map(str, t.subindices)),
+                "goals": [_goal_row(g) for g in t.goals] + [_goal_row(None)],
+                "regions": [r for r in regions if t.year is None or r.covers(t.year)],
+                "tiers": [
+                    x
+                    for x in tiers
+                    if x.index.code == t.index
+                    and (t.year is None or ((x.from_year or 0) <= t.year <= (x.to_year or 9999)))
+                ],
+                "baseline_score": "" if t.baseline_score is None else str(t.baseline_score).replace(".", ","),
+            }
+        )
+    return rows
+
+
 def _review_context(request, imp, draft=None, errors=None):
+    from indicators.models import Region, TierLevel
+    from indicators.verdicts import Goal as GoalRules
+
     draft = draft or imports.load_draft(imp)
+    scope = imports.ReviewScope(request.user, draft)
     allowed = access.issuers_for(request.user)
-    scope_codes = {draft.issuer.code} if draft.issuer and draft.issuer.code else set()
-    tree = Unit.objects.all()
-    if scope_codes:
-        top = Unit.objects.get(code=next(iter(scope_codes))).top_unit()
-        tree = Unit.objects.subtree(top)
     unmatched = []
     for ref in draft.unit_refs():
         if ref.text and not ref.code and not ref.children_of and ref.text not in unmatched:
@@ -98,22 +152,56 @@ def _review_context(request, imp, draft=None, errors=None):
     for line in lines:
         line.label = _field_label(line.field) if line.field else ""
     counts = {use: sum(1 for line in lines if line.use == use) for use in ("used", "verbatim", "unused")}
+    sections = draft.all_sections()
+    depth = {}
+
+    def walk(items, level):
+        for s in items:
+            depth[s.number] = level
+            walk(s.children, level + 1)
+
+    walk(draft.sections, 0)
+    section_of = {id(t): s.number for s in sections for t in s.tasks}
+    tasks = []
+    for i, task in enumerate(draft.all_tasks()):
+        tasks.append(
+            {
+                "prefix": f"task-{i}",
+                "task": task,
+                "section": section_of.get(id(task), ""),
+                "lead": scope.unit_text(task.lead),
+                "lead_unmatched": task.lead.text if task.lead and not task.lead.code else "",
+                "coordinating": [
+                    (n, ref, scope.unit_text(ref) or (ref.text if ref.children_of else ""))
+                    for n, ref in enumerate(task.coordinating)
+                ],
+                "leader": task.leader.name if task.leader else "",
+                "due": _dmy(task.due),
+            }
+        )
+    regions = list(Region.objects.prefetch_related("provinces"))
+    tiers = list(TierLevel.objects.select_related("index").order_by("index_id", "position"))
     return {
         "imp": imp,
         "draft": draft,
         "errors": errors or [],
         "issuers": allowed.order_by("path")[:500],
-        "units": tree.order_by("path"),
-        "sections": draft.all_sections(),
-        "tasks": draft.all_tasks(),
+        "scope": scope,
+        "unit_options": [(scope.label(u), u.parent.name if u.parent_id else "") for u in scope.units],
+        "sections": [(s, " " * depth.get(s.number, 0)) for s in sections],
+        "tasks": tasks,
         "unmatched": unmatched,
         "create_units": set(getattr(draft, "create_units", [])),
         "timeframes": Task.Timeframe.choices,
-        "targets": [(t, "; ".join(goal_text(g) for g in t.goals)) for t in draft.targets],
+        "targets": _target_rows(draft.targets, regions, tiers),
+        "new_target": _target_rows([DraftTarget(year=draft.period_end)], regions, tiers, prefix="target-new")[0],
+        "new_task": {"prefix": "task-new", "task": None, "section": sections[0].number if sections else ""},
+        "subjects": _subject_choices(),
+        "goal_kinds": GoalRules.Kind.choices,
         "counts": counts,
-        "new_unit": imports.NEW_UNIT,
         "issuer_ref": draft.issuer or UnitRef(),
-        "focal_code": draft.focal_unit.code if draft.focal_unit else "",
+        "focal_text": scope.unit_text(draft.focal_unit),
+        "rules": [(r, scope.unit_text(r.to)) for r in draft.reporting_rules],
     }
 
 
@@ -141,7 +229,7 @@ def import_update(request, pk):
     if imp.status != PlanImport.Status.READY:
         return redirect("plans:import_review", pk=imp.pk)
     try:
-        imp = imports.update_draft(imp, request.POST, version=_version(request))
+        imp = imports.update_draft(imp, request.POST, version=_version(request), by=request.user)
     except imports.StaleDraft:
         messages.error(request, _("Bản nháp vừa được lưu ở nơi khác; trang đã được tải lại với nội dung mới nhất."))
         return redirect("plans:import_review", pk=imp.pk)

@@ -192,6 +192,10 @@ class Plan(models.Model):
         check_years(self, "period_start", "period_end")
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("Năm kết thúc không được trước năm bắt đầu.")})
+        if self.issuer_id and self.focal_unit_id and not self.focal_unit.is_within(self.issuer):
+            raise ValidationError(
+                {"focal_unit": _("Đơn vị đầu mối phải là cơ quan ban hành hoặc một đơn vị thuộc cơ quan đó.")}
+            )
         seen, plan = {self.pk}, self.follows
         while plan is not None:  # A follows B follows A would make every baseline circular
             if plan.pk in seen:

@@ -29,7 +29,7 @@ from indicators.verdicts import (
 )
 from indicators.verdicts import Goal as GoalRules
 from pci_portal.history import PortalHistory
-from pci_portal.inputs import YEAR_MAX, YEAR_MIN
+from pci_portal.inputs import year_errors
 
 logger = logging.getLogger(__name__)
 
@@ -122,13 +122,9 @@ class Target(models.Model):
         return f"{self.subject_label} – {self.year}: {self.goals_label}"
 
     def clean(self):
-        errors = {}
-        if self.year is not None and not (YEAR_MIN <= self.year <= YEAR_MAX):
-            errors["year"] = _("Năm phải từ %(a)s đến %(b)s.") % {"a": YEAR_MIN, "b": YEAR_MAX}
-        if self.baseline_year is not None:
-            if not (YEAR_MIN <= self.baseline_year <= YEAR_MAX):
-                errors["baseline_year"] = _("Năm phải từ %(a)s đến %(b)s.") % {"a": YEAR_MIN, "b": YEAR_MAX}
-            elif self.year is not None and self.baseline_year >= self.year:
+        errors = year_errors(self, "year", "baseline_year")
+        if "baseline_year" not in errors and None not in (self.baseline_year, self.year):
+            if self.baseline_year >= self.year:
                 errors["baseline_year"] = _("Năm gốc phải trước năm mục tiêu.")
         if self.baseline_rank is not None and self.baseline_out_of and self.baseline_rank > self.baseline_out_of:
             errors["baseline_rank"] = _("Hạng năm gốc không được lớn hơn số tỉnh được xếp hạng.")

@@ -1,12 +1,13 @@
 """factory_boy factories shared by every test module."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Person, Unit, User
-from indicators.models import Index, Province, Result, SubIndex
+from indicators.models import Index, Province, Region, Result, SubIndex
 from plans.models import Goal, Plan, Section, Target, Task, TaskUpdate
 from reporting.models import ReportingRule, Submission
 
@@ -118,6 +119,32 @@ class GoalFactory(DjangoModelFactory):
     target = factory.SubFactory(TargetFactory)
     kind = Goal.Kind.RANK_LTE
     value = 25
+
+
+# A goal of every kind with exactly the values its kind needs (indicators.verdicts.REQUIRED); region by code.
+GOAL_VALUES = {
+    Goal.Kind.SCORE_GTE: {"value": Decimal("6.5")},
+    Goal.Kind.SCORE_GT: {"value": Decimal("6.5")},
+    Goal.Kind.SCORE_UP_BY: {"value": Decimal("0.5")},
+    Goal.Kind.SCORE_IMPROVE: {},
+    Goal.Kind.RANK_LTE: {"value": 25},
+    Goal.Kind.RANK_BAND: {"low": 20, "high": 30, "out_of": 63},
+    Goal.Kind.RANK_UP_BY: {"value": 5},
+    Goal.Kind.RANK_IMPROVE: {},
+    Goal.Kind.KEEP_RANK: {},
+    Goal.Kind.KEEP_LEAD: {},
+    Goal.Kind.TOP_IN_REGION: {"value": 3, "region": "btb-dhmt"},
+    Goal.Kind.TIER: {"tier": "kha"},
+    Goal.Kind.INCREASE: {},
+}
+
+
+def goal_values(kind, without=None):
+    """The GOAL_VALUES of `kind` as Goal(...) takes them (the region as region_id), less the field `without`."""
+    values = {k: v for k, v in GOAL_VALUES[kind].items() if k != without}
+    if "region" in values:
+        values["region_id"] = Region.objects.get(code=values.pop("region")).pk
+    return values
 
 
 class ResultFactory(DjangoModelFactory):

@@ -27,10 +27,13 @@ def _unit(ref):
 
 
 def goal_text(goal):
+    from indicators.models import TIER_LABELS
+
     value = goal.value
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     values = {**vars(goal), "value": str(value).replace(".", ",") if value is not None else ""}
+    values["tier"] = str(TIER_LABELS.get(goal.tier, goal.tier))
     return GOAL_TEXT.get(goal.kind, goal.kind).format(**values)
 
 

@@ -83,6 +83,24 @@ class PersonInfo:
 
 
 @dataclass
+class RegionInfo:
+    """A region of the editions from_year–to_year, with the names of the provinces it holds (for the editions
+    from 2025 also the names of the former provinces merged into them)."""
+
+    code: str
+    name: str
+    from_year: int | None = None
+    to_year: int | None = None
+    provinces: list[str] = field(default_factory=list)
+    size: int = 0  # how many provinces the edition ranks in it
+
+    def covers(self, year):
+        return year is None or (
+            (self.from_year is None or self.from_year <= year) and (self.to_year is None or year <= self.to_year)
+        )
+
+
+@dataclass
 class Directory:
     units: list[UnitInfo] = field(default_factory=list)
     people: list[PersonInfo] = field(default_factory=list)
@@ -93,6 +111,7 @@ class Directory:
     provinces: list[str] = field(default_factory=list)
     documents: dict = field(default_factory=dict)  # number → {kind, date, issuer_name, title} known already
     plans: dict = field(default_factory=dict)  # number → {title, issuer, kind}
+    regions: list[RegionInfo] = field(default_factory=list)
 
     def __post_init__(self):
         self.by_code = {u.code: u for u in self.units}
@@ -103,7 +122,7 @@ class Directory:
     @classmethod
     def from_db(cls):
         from accounts.models import Person, Unit
-        from indicators.models import Indicator, Province, SubIndex, SubIndexName
+        from indicators.models import Indicator, Province, Region, SubIndex, SubIndexName
         from plans.models import Document, Plan
 
         tops = {u.code: u for u in Unit.objects.filter(parent__isnull=True).select_related("province")}
@@ -145,7 +164,13 @@ class Directory:
             d.number: {"kind": d.kind, "issuer_name": d.issuer_name, "title": d.title} for d in Document.objects.all()
         }
         plans = {p.number: {"title": p.title, "issuer": p.issuer.code} for p in Plan.objects.exclude(number="")}
-        return cls(units, people, names, indicators, provinces, documents, plans)
+        regions = []
+        for r in Region.objects.prefetch_related("provinces__merged_from"):
+            members = list(r.provinces.all())
+            held = [p.name for p in members]
+            held += [old.name for p in members for old in p.merged_from.all() if old.name not in held]
+            regions.append(RegionInfo(r.code, r.name, r.from_year, r.to_year, held, size=len(members)))
+        return cls(units, people, names, indicators, provinces, documents, plans, regions)
 
     # --- the tree -------------------------------------------------------------------------------
 
@@ -323,6 +348,32 @@ class Directory:
         """The person at the head of a unit (Giám đốc, Trưởng ban, Chủ tịch), if the directory knows one."""
         heads = [p for p in self.people if p.unit == code and not fold(p.title).startswith("pho ")]
         return heads[0] if len(heads) == 1 else None
+
+    # --- regions --------------------------------------------------------------------------------
+
+    def region_for(self, named, year, province=""):
+        """The region of the editions of `year` that `named` ("vùng Duyên hải miền Trung", as the text wrote it)
+        names; with no name (or none that matches), the region `province` belongs to in that edition."""
+        regions = [r for r in self.regions if r.covers(year)]
+        want = fold(named)
+        if want:
+            scored = []
+            for r in regions:
+                have = fold(r.name)
+                if want == have or want in have or have in want:
+                    score = 1.0
+                else:
+                    words, theirs = set(want.split()), set(have.split())
+                    score = len(words & theirs) / max(1, len(words))
+                if score >= 0.6:
+                    scored.append((score, fold(province) in map(fold, r.provinces), r))
+            if scored:
+                return max(scored, key=lambda x: (x[0], x[1]))[2]
+        if province:
+            for r in regions:
+                if fold(province) in map(fold, r.provinces):
+                    return r
+        return None
 
     # --- the PCI framework ----------------------------------------------------------------------
 

@@ -47,8 +47,9 @@ class Goal:
     low: int | None = None
     high: int | None = None
     out_of: int | None = None
-    region: str = ""
-    region_size: int | None = None
+    region: str = ""  # as the text named it ("Duyên hải miền Trung"), "" when it named none
+    region_size: int | None = None  # as the text wrote it ("3/14")
+    region_code: str = ""  # the indicators.Region it was matched to, of the editions of the target's year
     tier: str = ""
 
 

@@ -130,11 +130,12 @@ def _docx(data):
     except Exception:  # noqa: BLE001 - python-docx raises many kinds on a broken package
         raise ImportRefused("Tệp .docx bị hỏng: hãy mở bằng Word hoặc LibreOffice, lưu lại rồi tải lên lại.")
     blocks, table_no = [], 0
+    numbering = _Numbering(document)
     body = document.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            _paragraph(Paragraph(child, document), blocks)
+            _paragraph(Paragraph(child, document), blocks, numbering)
         elif tag == "tbl":
             table = Table(child, document)
             rows = _table_rows(table)
@@ -158,15 +159,138 @@ def _docx(data):
     return blocks
 
 
-def _paragraph(paragraph, blocks):
+TYPED_NUMBER = re.compile(r"^([-+*•]|[IVX]+\.|\d+(\.\d+)*\.?|[a-zđ]\))\s")
+
+
+def _paragraph(paragraph, blocks, numbering=None):
     text = paragraph.text
-    numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
-    for line in text.split("\n"):
+    label = numbering.label(paragraph) if numbering is not None else None
+    for n, line in enumerate(text.split("\n")):
         if line.strip():
             line = clean_text(line)
-            if numbered and not re.match(r"^([-+*•]|[IVX]+\.|\d+(\.\d+)*\.?|[a-zđ]\))\s", line):
-                line = "- " + line  # Word's automatic bullets carry no text of their own
+            if label is not None and n == 0 and not TYPED_NUMBER.match(line):
+                line = f"{label} {line}" if label else line
             blocks.append(Block(text=line))
+
+
+ROMAN_DIGITS = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL")]
+ROMAN_DIGITS += [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def _roman(n):
+    out = ""
+    for value, digits in ROMAN_DIGITS:
+        while n >= value:
+            out, n = out + digits, n - value
+    return out
+
+
+def _letters(n):
+    # Word: a…z, then aa…zz, aaa…
+    alphabet = "abcdefghijklmnopqrstuvwxyz"
+    return alphabet[(n - 1) % 26] * ((n - 1) // 26 + 1) if n > 0 else ""
+
+
+NUMBER_FORMATS = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "upperRoman": _roman,
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "upperLetter": lambda n: _letters(n).upper(),
+    "lowerLetter": _letters,
+}
+
+
+class _Numbering:
+    """Word's automatic numbering (w:numPr → w:num → w:abstractNum) written back as text: "I.", "1.", "1.1.",
+    "a)", and "-"/"+" for bullets, counted the way Word counts (lists of one abstract definition continue,
+    a w:startOverride restarts them, a level restarts every level below it)."""
+
+    def __init__(self, document):
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.nums, self.abstracts, self.overrides = {}, {}, {}
+        self.counters, self.started = {}, set()
+        self.styles = {}
+        try:
+            root = document.part.part_related_by(RT.NUMBERING).element
+        except (KeyError, AttributeError):
+            root = None
+        if root is not None:
+            for abstract in root.iter(qn("w:abstractNum")):
+                levels = {}
+                for lvl in abstract.iter(qn("w:lvl")):
+                    levels[int(lvl.get(qn("w:ilvl"), 0))] = {
+                        "fmt": self._val(lvl, "w:numFmt") or "decimal",
+                        "text": self._val(lvl, "w:lvlText"),
+                        "start": int(self._val(lvl, "w:start") or 1),
+                        "legal": lvl.find(qn("w:isLgl")) is not None,
+                    }
+                self.abstracts[abstract.get(qn("w:abstractNumId"))] = levels
+            for num in root.iter(qn("w:num")):
+                num_id = num.get(qn("w:numId"))
+                self.nums[num_id] = self._val(num, "w:abstractNumId")
+                for override in num.iter(qn("w:lvlOverride")):
+                    start = self._val(override, "w:startOverride")
+                    if start is not None:
+                        self.overrides[(num_id, int(override.get(qn("w:ilvl"), 0)))] = int(start)
+        # Numbering a paragraph style carries ("List Number", a heading style linked to a list).
+        try:
+            for style in document.styles:
+                ppr = getattr(style.element, "pPr", None)
+                numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+                if numpr is not None:
+                    self.styles[style.style_id] = (self._val(numpr, "w:numId"), int(self._val(numpr, "w:ilvl") or 0))
+        except Exception:  # noqa: BLE001 - a style part we cannot read only costs the numbering of styles
+            pass
+
+    def _val(self, element, tag):
+        child = element.find(self.qn(tag))
+        return child.get(self.qn("w:val")) if child is not None else None
+
+    def _numpr(self, paragraph):
+        ppr = paragraph._p.pPr
+        numpr = ppr.numPr if ppr is not None else None
+        if numpr is not None:
+            num_id = numpr.numId.val if numpr.numId is not None else None
+            ilvl = numpr.ilvl.val if numpr.ilvl is not None else 0
+            return (str(num_id) if num_id is not None else None), int(ilvl)
+        style_id = ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else None
+        return self.styles.get(style_id, (None, 0))
+
+    def label(self, paragraph):
+        """The number Word shows before the paragraph ("II.", "1.2.", "a)", "-"), "" for none, None when the
+        paragraph is not in a list."""
+        num_id, ilvl = self._numpr(paragraph)
+        if not num_id or num_id == "0":
+            return None
+        abstract_id = self.nums.get(num_id)
+        levels = self.abstracts.get(abstract_id)
+        if not levels:
+            return "-"  # a list whose definition is missing: at least a bullet, as before
+        level = levels.get(ilvl) or {"fmt": "decimal", "text": f"%{ilvl + 1}.", "start": 1, "legal": False}
+        counters = self.counters.setdefault(abstract_id, {})
+        if (num_id, ilvl) in self.overrides and (num_id, ilvl) not in self.started:
+            self.started.add((num_id, ilvl))
+            counters[ilvl] = self.overrides[(num_id, ilvl)] - 1
+        counters[ilvl] = counters.get(ilvl, level["start"] - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        if level["fmt"] == "bullet":
+            return {"+": "+", "*": "*"}.get((level["text"] or "").strip(), "-")
+        if level["fmt"] == "none" or level["text"] is None:
+            return ""
+
+        def number(match):
+            n = int(match.group(1)) - 1
+            spec = levels.get(n) or {"fmt": "decimal", "start": 1}
+            value = counters.get(n, spec["start"])
+            fmt = "decimal" if level["legal"] else spec["fmt"]
+            return NUMBER_FORMATS.get(fmt, str)(value)
+
+        return re.sub(r"%(\d)", number, level["text"]).strip()
 
 
 def _table_rows(table):

@@ -656,7 +656,7 @@ class Parser:
         for m in re.finditer(r"\b(\d{1,2}) ?/ ?(\d{1,2}) (?:tinh )?(?:trong |cua )?vung\b", f):
             # The region's name as written ("vùng Duyên hải miền Trung"), not folded.
             named = re.search(r"vùng\s+([^,.;()]+)", text, re.I)
-            region = named.group(1).strip() if named else ""
+            region = re.split(r"\s+(?:năm|trở|để|so với|trong)\b", named.group(1))[0].strip() if named else ""
             goals.append(Goal(kind="top_in_region", value=int(m.group(1)), region_size=int(m.group(2)), region=region))
         for m in re.finditer(r"\btang (\d{1,2}) (?:bac|hang|vi tri|bac xep hang)\b", f):
             goals.append(Goal(kind="rank_up_by", value=int(m.group(1))))
@@ -960,9 +960,19 @@ class Parser:
         year = re.search(r"\b(20\d\d)\b", f)
         date = re.search(r"(\d{1,2})/(\d{1,2})/(20\d\d)", text)
         quarter = re.search(r"\bquy (i{1,3}|iv|[1-4])\b(?: ?(?:nam )?(20\d\d))?", f)
-        if re.search(r"\b(hang|hang) nam\b|\bhang nam\b", f):
+        half = re.search(r"\b(?:6|06|sau) thang (dau|cuoi) nam(?: (20\d\d))?\b", f)
+        if half and (half.group(2) or year) and not re.search(r"\b(hang|moi) nam\b|dinh ky", f):
+            # "6 tháng đầu năm 2025": once, by the end of that half year.
+            y = int(half.group(2) or year.group(1))
+            task.timeframe, task.due = "once", _iso(30, 6, y) if half.group(1) == "dau" else _iso(31, 12, y)
+        elif re.search(r"\b(hang|moi) thang\b|\bdinh ky (hang )?thang\b", f):
+            task.timeframe = "monthly"
+        elif re.search(r"\b(?:6|06|sau) thang\b|\bnua nam\b|\bhang nua nam\b", f):
+            # "định kỳ 6 tháng", "6 tháng một lần", "6 tháng và hằng năm": the shorter period.
+            task.timeframe = "half_yearly"
+        elif re.search(r"\b(hang|moi) nam\b", f):
             task.timeframe = "annual"
-        elif re.search(r"\bhang quy\b|\bdinh ky (hang )?quy\b", f):
+        elif re.search(r"\b(hang|moi) quy\b|\bdinh ky (hang )?quy\b", f):
             task.timeframe = "quarterly"
         elif date:
             task.timeframe, task.due = "once", _iso(*date.groups())
@@ -1190,8 +1200,32 @@ class Parser:
             out.append(part.strip())
         return out
 
+    def _regions(self):
+        """ "x/14 trong vùng …": the region named, of the editions of the target's year; with no name, the region
+        of the document's province in that edition. A region of another size than written is flagged."""
+        top = self.dir.by_code.get(self.dir.scope) if self.dir.scope else None
+        province = top.province if top else ""
+        for target in self.draft.targets:
+            for goal in target.goals:
+                if goal.kind != "top_in_region":
+                    continue
+                region = self.dir.region_for(goal.region, target.year, province)
+                if region is None:
+                    self.draft.warnings.append(
+                        f"Không xác định được vùng “{goal.region or '(không ghi tên)'}” "
+                        f"của mục tiêu năm {target.year}: hãy chọn vùng."
+                    )
+                    continue
+                goal.region_code = region.code
+                if goal.region_size and region.size and goal.region_size != region.size:
+                    self.draft.warnings.append(
+                        f"Vùng {region.name} năm {target.year} có {region.size} tỉnh, văn bản ghi "
+                        f"{goal.value}/{goal.region_size}: hãy kiểm tra."
+                    )
+
     def finish(self):
         d = self.draft
+        self._regions()
         self._finish_rules()
         for task in d.all_tasks():
             self._assign(task)

@@ -286,9 +286,18 @@ class DraftSaver:
                 }
                 if "tier" in names:
                     values["tier"] = g.tier or ""
-                if "region_size" in names:  # regions became rows of their own with the targets work
-                    values.update(region=g.region or "", region_size=g.region_size)
+                if g.kind == "top_in_region":
+                    values["region"] = self._region(g, target)
                 Goal.objects.create(**values)
+
+    def _region(self, goal, target):
+        """The region the reviewed draft names; failing that, the target province's region in its year's edition."""
+        from indicators.models import Region
+
+        region = Region.objects.filter(code=goal.region_code).first() if goal.region_code else None
+        if region is None or not region.covers(target.year):
+            region = Region.objects.for_year(target.year).filter(provinces=target.judged_province()).first()
+        return region
 
     def _sections(self, plan, sections, parent, counter):
         from indicators.models import Indicator, SubIndex

@@ -71,6 +71,56 @@ def to_docx(text, header_table=None):
     return out.getvalue()
 
 
+NUMBERING_LEVELS = [("upperRoman", "%1."), ("decimal", "%2."), ("lowerLetter", "%3)"), ("bullet", "-"), ("bullet", "+")]
+
+
+def to_numbered_docx(text, restart_at=()):
+    """A .docx whose lists are numbered by Word, not typed: a line "#2 Tổ chức …" is a paragraph of list
+    level 2 (I. / 1. / a) / - / +), its number kept in the numbering part (w:numPr → w:abstractNum) only.
+    A line index in `restart_at` starts a new list instance (w:num with w:startOverride 1 at its level)."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    root = document.part.numbering_part.element
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{lvl_text}"/></w:lvl>'
+        for i, (fmt, lvl_text) in enumerate(NUMBERING_LEVELS)
+    )
+    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{levels}</w:abstractNum>')
+    first_num = root.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num")
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        root.append(abstract)
+    root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    num_id = 90
+    for n, line in enumerate(text.splitlines()):
+        if not line.strip():
+            continue
+        paragraph = document.add_paragraph()
+        m = re.match(r"^#(\d) (.*)$", line)
+        if not m:
+            paragraph.add_run(line.strip())
+            continue
+        level, body = int(m.group(1)), m.group(2)
+        if n in restart_at:
+            num_id += 1
+            root.append(
+                parse_xml(
+                    f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="90"/>'
+                    f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+                )
+            )
+        ppr = paragraph._p.get_or_add_pPr()
+        ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+        paragraph.add_run(body)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def to_html(text):
     parts = []
     for kind, value in _groups(text):

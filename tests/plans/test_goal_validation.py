@@ -5,60 +5,38 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from indicators.models import Region, SubIndex
+from indicators.models import SubIndex
 from indicators.verdicts import REQUIRED
 from plans.models import Goal, Target
-from tests.factories import TargetFactory
+from tests.factories import GOAL_VALUES, ResultFactory, TargetFactory, goal_values
 
 pytestmark = pytest.mark.django_db
 K = Goal.Kind
-GOOD = {
-    K.SCORE_GTE: {"value": Decimal("5.8")},
-    K.SCORE_GT: {"value": Decimal("64")},
-    K.SCORE_UP_BY: {"value": Decimal("2")},
-    K.SCORE_IMPROVE: {},
-    K.RANK_LTE: {"value": 25},
-    K.RANK_BAND: {"low": 20, "high": 30, "out_of": 63},
-    K.RANK_UP_BY: {"value": 5},
-    K.RANK_IMPROVE: {},
-    K.KEEP_RANK: {},
-    K.KEEP_LEAD: {},
-    K.TOP_IN_REGION: {"value": 3, "region_id": "btb-dhmt"},
-    K.TIER: {"tier": "kha"},
-    K.INCREASE: {},
-}
-
-
-def values(kind, without=None):
-    out = {k: v for k, v in GOOD[kind].items() if k != without and not (without == "region" and k == "region_id")}
-    if "region_id" in out:
-        out["region_id"] = Region.objects.get(code=out["region_id"]).pk
-    return out
 
 
 def test_every_kind_is_covered():
-    assert set(GOOD) == set(K.values) == set(REQUIRED)
+    assert set(GOAL_VALUES) == set(K.values) == set(REQUIRED)
 
 
-@pytest.mark.parametrize("kind", list(GOOD))
+@pytest.mark.parametrize("kind", list(GOAL_VALUES))
 def test_a_goal_with_exactly_its_values_is_valid(reference, kind):
-    Goal(target=TargetFactory(), kind=kind, **values(kind)).full_clean()
+    Goal(target=TargetFactory(), kind=kind, **goal_values(kind)).full_clean()
 
 
-@pytest.mark.parametrize("kind", [k for k in GOOD if GOOD[k]])
+@pytest.mark.parametrize("kind", [k for k in GOAL_VALUES if GOAL_VALUES[k]])
 def test_a_goal_missing_a_value_is_refused_with_a_vietnamese_message(reference, kind):
     target = TargetFactory()
     for field in REQUIRED[kind]:
         with pytest.raises(ValidationError) as e:
-            Goal(target=target, kind=kind, **values(kind, without=field)).full_clean()
+            Goal(target=target, kind=kind, **goal_values(kind, without=field)).full_clean()
         assert field in e.value.message_dict
         assert "cần" in " ".join(e.value.message_dict[field])
 
 
-@pytest.mark.parametrize("kind", list(GOOD))
+@pytest.mark.parametrize("kind", list(GOAL_VALUES))
 def test_a_goal_with_a_value_its_kind_does_not_use_is_refused(reference, kind):
     stray = "tier" if kind != K.TIER else "value"
-    given = {**values(kind), stray: "kha" if stray == "tier" else Decimal(3)}
+    given = {**goal_values(kind), stray: "kha" if stray == "tier" else Decimal(3)}
     with pytest.raises(ValidationError) as e:
         Goal(target=TargetFactory(), kind=kind, **given).full_clean()
     assert "hãy để trống" in " ".join(e.value.message_dict[stray])
@@ -97,6 +75,17 @@ def test_target_refuses_a_sub_index_of_another_index_and_a_baseline_after_the_ye
     with pytest.raises(ValidationError) as e:
         TargetFactory.build(subindex=papi, baseline_year=2024, year=2024).full_clean(exclude=["plan"])
     assert {"subindex", "baseline_year"} <= set(e.value.message_dict)
+
+
+def test_targets_and_results_refuse_a_year_outside_2000_2100_in_the_words_plans_use(reference):
+    """The year bounds have one home (pci_portal.inputs.year_errors), shared with the plan's period."""
+    with pytest.raises(ValidationError) as target:
+        TargetFactory.build(year=2101, baseline_year=1999).full_clean(exclude=["plan"])
+    with pytest.raises(ValidationError) as result:
+        ResultFactory.build(year=1999).full_clean()
+    words = ["Năm phải trong khoảng 2000–2100."]
+    assert target.value.message_dict["year"] == target.value.message_dict["baseline_year"] == words
+    assert result.value.message_dict["year"] == words
 
 
 def _post(client, plan, goal):

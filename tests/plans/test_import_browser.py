@@ -50,7 +50,11 @@ def test_focal_office_imports_the_quang_ngai_plan_from_docx(page, demo):
     page.get_by_role("button", name="Tải lên và đọc").click()
     expect(page.get_by_role("heading", name=re.compile("Rà soát bản nháp"))).to_be_visible()
     expect(page.get_by_role("heading", name="Đơn vị chưa khớp")).to_be_visible()
-    page.get_by_label("“Thanh tra Sở”").select_option(label="Thanh tra chuyên ngành")
+    # Every unit field of the page offers the one list of the tree's units ("Tên · MÃ"), typed into or picked.
+    inspectorate = page.get_by_label("“Thanh tra Sở”")
+    assert inspectorate.get_attribute("list") == "unit-list"
+    offered = page.locator("#unit-list option").evaluate_all("(options) => options.map((o) => o.value)")
+    inspectorate.fill(next(v for v in offered if v.startswith("Thanh tra chuyên ngành")))
     page.get_by_role("button", name="Lưu thành kế hoạch").click()
     expect(page.get_by_text("Đã lưu kế hoạch từ văn bản")).to_be_visible()
 

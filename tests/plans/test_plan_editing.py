@@ -34,7 +34,15 @@ def test_a_longer_period_brings_the_deadlines_of_the_new_year(as_user, plan, org
     for year in plan.years:
         rule.deadline_for(year)
     client = as_user("carol")
-    data = {"kind": "plan", "title": plan.title, "period_start": 2021, "period_end": 2026, "number_suffix": "KH-SCT"}
+    data = {
+        "kind": "plan",
+        "issuer": plan.issuer_id,
+        "title": plan.title,
+        "period_start": 2021,
+        "period_end": 2026,
+        "number_suffix": "KH-SCT",
+        "tracked": "on",
+    }
     assert client.post(f"/plans/{plan.pk}/edit/", data).status_code == 302
     assert Deadline.objects.get(rule=rule, year=2026).due_date == datetime.date(2026, 12, 5)
 
@@ -209,3 +217,39 @@ def test_focal_office_of_another_unit_cannot_edit(as_user, plan, org, people):
     people["carol"].unit = org["qlxnk"]
     people["carol"].save()
     assert as_user("carol").get(f"/plans/{plan.pk}/edit/").status_code == 403
+
+
+def test_editing_a_plan_offers_what_creating_it_does(as_user, plan, org):
+    """Issuer, focal unit and legal basis are editable; creating a plan sets its yearly due day too."""
+    from plans.models import Document
+
+    basis = Document.objects.create(key="qd-649", kind="decision", number="649/QĐ-UBND", title="Kế hoạch cải thiện PCI")
+    client = as_user("carol")
+    page = client.get(f"/plans/{plan.pk}/edit/").content.decode()
+    for name in ("issuer", "focal_unit", "legal_basis", "task_due_day", "preamble", "closing"):
+        assert f'name="{name}"' in page, name
+    data = {k: v for k, v in client.get(f"/plans/{plan.pk}/edit/").context["form"].initial.items() if v is not None}
+    data.pop("relies_on", None)
+    data.update(focal_unit=org["qltm"].pk, legal_basis=[basis.pk], task_due_day=15, task_due_month=12, tracked="on")
+    assert client.post(f"/plans/{plan.pk}/edit/", data).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.focal_unit, list(plan.legal_basis.all()), plan.task_due_day) == (org["qltm"], [basis], 15)
+    assert 'name="task_due_day"' in client.get("/plans/new/").content.decode()
+
+
+def test_a_focal_unit_outside_the_issuer_is_refused_when_editing_too(as_user, plan, org):
+    client = as_user("admin")
+    data = {k: v for k, v in client.get(f"/plans/{plan.pk}/edit/").context["form"].initial.items() if v is not None}
+    data.pop("relies_on", None)
+    data.update(focal_unit=org["stp_hc"].pk, tracked="on")
+    response = client.post(f"/plans/{plan.pk}/edit/", data)
+    assert "Đơn vị đầu mối phải là cơ quan ban hành" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.focal_unit == org["khtcth"]
+
+
+def test_a_yearly_due_day_that_does_not_exist_is_refused_when_creating(as_user, org):
+    from .test_plan_create import _plan_data
+
+    response = as_user("carol").post("/plans/new/", _plan_data(org, task_due_day=31, task_due_month=2))
+    assert "Ngày, tháng không hợp lệ." in response.content.decode()

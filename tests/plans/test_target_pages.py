@@ -17,27 +17,20 @@ from indicators.models import Region, Result, SubIndex
 from indicators.verdicts import Verdict
 from plans.models import Goal
 from reporting.report import build_consolidated_context, render_pdf
-from tests.factories import ReportingRuleFactory, ResultFactory, TargetFactory, TaskFactory, province
+from tests.factories import (
+    GOAL_VALUES,
+    ReportingRuleFactory,
+    ResultFactory,
+    TargetFactory,
+    TaskFactory,
+    goal_values,
+    province,
+)
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.datetime(2025, 11, 20, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
 K = Goal.Kind
-VALUES = {
-    K.SCORE_GTE: {"value": Decimal("6.5")},
-    K.SCORE_GT: {"value": Decimal("6.5")},
-    K.SCORE_UP_BY: {"value": Decimal("0.5")},
-    K.SCORE_IMPROVE: {},
-    K.RANK_LTE: {"value": 25},
-    K.RANK_BAND: {"low": 20, "high": 30, "out_of": 63},
-    K.RANK_UP_BY: {"value": 5},
-    K.RANK_IMPROVE: {},
-    K.KEEP_RANK: {},
-    K.KEEP_LEAD: {},
-    K.TOP_IN_REGION: {"value": 3, "region_id": "btb-dhmt"},
-    K.TIER: {"tier": "kha"},
-    K.INCREASE: {},
-}
 # missing: the goal's values left blank (stored before validation existed), nothing published, no baseline;
 # partial: values given, a score published without its rank or tier, no baseline;
 # full: values, baseline and every published figure the goal needs.
@@ -62,7 +55,7 @@ def walk(plan, org, people):
     plan.save()
     order = 0
     for state, year in STATES.items():
-        for kind, values in VALUES.items():
+        for kind in GOAL_VALUES:
             full = state == "full"
             target = TargetFactory(
                 plan=plan,
@@ -74,9 +67,7 @@ def walk(plan, org, people):
                 order=order,
             )
             order += 1
-            given = {} if state == "missing" else dict(values)
-            if "region_id" in given:
-                given["region_id"] = Region.objects.get(code=given["region_id"]).pk
+            given = {} if state == "missing" else goal_values(kind)
             # bulk_create skips clean(): what an older portal could store
             Goal.objects.bulk_create([Goal(target=target, kind=kind, **given)])
         group = TargetFactory(plan=plan, year=year, subindex=None, baseline_year=None, province=qng, order=order)
@@ -113,7 +104,7 @@ def test_every_goal_kind_reads_the_same_verdict_on_every_page(client, people, wa
     plan, task = walk
     states = expected_states(plan)
     counts = Counter(states)
-    assert len(states) == 3 * (len(VALUES) + 1)
+    assert len(states) == 3 * (len(GOAL_VALUES) + 1)
     client.force_login(people["dave"])
     pages = {
         "plan": f"/plans/{plan.pk}/",

@@ -25,7 +25,15 @@ def as_user(client, people):
 
 
 def edit_plan(client, plan, **changes):
-    data = {"kind": "plan", "title": plan.title, "period_start": 2021, "period_end": 2025, "place": "Quảng Ngãi"}
+    data = {
+        "kind": "plan",
+        "issuer": plan.issuer_id,
+        "title": plan.title,
+        "period_start": 2021,
+        "period_end": 2025,
+        "place": "Quảng Ngãi",
+        "tracked": "on",
+    }
     return client.post(f"/plans/{plan.pk}/edit/", {**data, **changes})
 
 

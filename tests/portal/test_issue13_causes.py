@@ -28,7 +28,15 @@ def as_user(client, people):
 
 
 def plan_data(plan, **changes):
-    data = {"kind": "plan", "title": plan.title, "period_start": 2021, "period_end": 2025, "place": "Quảng Ngãi"}
+    data = {
+        "kind": "plan",
+        "issuer": plan.issuer_id,
+        "title": plan.title,
+        "period_start": 2021,
+        "period_end": 2025,
+        "place": "Quảng Ngãi",
+        "tracked": "on",
+    }
     return {**data, **changes}
 
 
