@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pci_portal.history import record_updates
+
 from .models import AGENCY_KINDS, Person, Unit, User
 from .signals import unit_merged
 
@@ -277,6 +279,7 @@ def set_user_active(user, active, *, by):
     if user.pk == by.pk and not active:
         raise ValidationError(_("Không thể tự khóa tài khoản của mình."))
     User.objects.filter(pk=user.pk).update(is_active=active)
+    record_updates(User, [user.pk], user=by, reason=_("Mở khóa tài khoản") if active else _("Khóa tài khoản"))
     user.is_active = active
     if not active:
         end_sessions(user)

@@ -3,10 +3,14 @@
     python bench/loadtest.py                          # make loadtest: 100 users, 60 s
     python bench/loadtest.py --users 10 --time 10s    # shorter
     python bench/loadtest.py --database-url postgres://…/existing_db --no-setup   # an already loaded database
+    python bench/loadtest.py --login                  # users log in through the form (measures PBKDF2 too)
 
 A database `pci_load_<random>` is created on DATABASE_URL's server (migrate + load_demo) and dropped afterwards;
-a private redis-server runs on a free port when one is installed. Prints requests/s, the 95th percentile and the
-failures per endpoint; exits 1 on any failure.
+a private redis-server runs on a free port when one is installed. The users are signed in by sessions made on the
+server beforehand (bench/loadsessions.py), not through the login form: a login is one deliberately slow password
+hash, which would otherwise be most of what the test measures. Gunicorn runs with the production settings
+(DEBUG off, whitenoise's manifest storage, the default password hashers). Prints requests/s, the median, the 95th
+percentile and the failures per endpoint; exits 1 on any failure.
 """
 
 import argparse
@@ -64,6 +68,46 @@ def wait_http(url, process, timeout=90):
     raise RuntimeError(f"{url} did not answer in {timeout}s")
 
 
+# The pages' static files, hashed names and manifest as `collectstatic` writes them, without whitenoise's
+# compression pass (40 s of gzip and brotli on this machine, for assets the load test never fetches). The server
+# itself runs with the production storage and reads this manifest.
+COLLECT_STATIC = """
+import django
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.test.utils import override_settings
+manifest = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
+with override_settings(STORAGES={**settings.STORAGES, "staticfiles": manifest}):
+    call_command("collectstatic", interactive=False, verbosity=0)
+"""
+
+
+def collect_static(env):
+    subprocess.run(
+        [sys.executable, "-c", COLLECT_STATIC],
+        cwd=BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "pci_portal.settings"},
+        check=True,
+    )
+
+
+def gunicorn_cpu_seconds(web):
+    """CPU seconds (user + system) used so far by gunicorn's master and workers: a figure that, unlike response
+    times, does not grow with what else runs on the machine (PostgreSQL's own CPU is not in it)."""
+    import psutil
+
+    try:
+        master = psutil.Process(web.pid)
+        total = 0.0
+        for process in [master, *master.children(recursive=True)]:
+            times = process.cpu_times()
+            total += times.user + times.system
+        return total
+    except psutil.Error:
+        return 0.0
+
+
 def summary(stats_csv):
     with open(stats_csv) as f:
         rows = list(csv.DictReader(f))
@@ -108,7 +152,7 @@ def run(args):
             ALLOWED_HOSTS="127.0.0.1,localhost",
             DATABASE_URL=database_url,
             REDIS_URL=redis_url or "",
-            STATIC_ROOT=str(args.static_root),
+            STATIC_ROOT=str(tmp / "static"),
             MEDIA_ROOT=str(tmp / "media"),
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback: no TLS-ending proxy in front
@@ -119,9 +163,27 @@ def run(args):
         manage = [sys.executable, "manage.py"]
         if not args.no_setup:
             subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
-            subprocess.run([*manage, "load_demo"], cwd=BASE_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
-        if not args.debug and not (Path(args.static_root) / "staticfiles.json").exists():
-            subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
+            demo = [*manage, "load_demo", "--force"]  # DEBUG is off: the demo's known passwords are wanted here
+            subprocess.run(demo, cwd=BASE_DIR, env=env, check=True, stdout=subprocess.DEVNULL)
+        if not args.debug:
+            collect_static(env)
+        locust_env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "LOADTEST_WAIT": args.wait,
+            "LOADTEST_SUBMIT_SHARE": str(args.submit_share),
+            "LOADTEST_MAIN_FLOW_FIRST": "1" if args.main_flow_first else "",
+        }
+        if not args.login:
+            sessions = tmp / "sessions.json"
+            subprocess.run(
+                [sys.executable, str(BASE_DIR / "bench" / "loadsessions.py"), "--out", str(sessions)]
+                + ["--per-account", str(args.users)],
+                cwd=BASE_DIR,
+                env={**env, "DJANGO_SETTINGS_MODULE": "pci_portal.settings"},
+                check=True,
+            )
+            locust_env["LOADTEST_SESSIONS"] = str(sessions)
         port = free_port()
         web = start(
             [BIN / "gunicorn", "pci_portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
@@ -132,19 +194,31 @@ def run(args):
         processes.append(web)
         host = f"http://127.0.0.1:{port}"
         wait_http(f"{host}/healthz", web)
+        load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        idle_cpu = gunicorn_cpu_seconds(web)  # start-up and /healthz: not the test's
         started = time.monotonic()
         locust = subprocess.run(
             [BIN / "locust", "-f", str(BASE_DIR / "bench" / "locustfile.py"), "--headless", "--host", host]
             + ["-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.time, "--stop-timeout", "10"]
             + ["--csv", str(tmp / "load"), "--only-summary", "--loglevel", "WARNING"],
             cwd=BASE_DIR,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env=locust_env,
             capture_output=True,
             text=True,
             timeout=args.timeout,
         )
+        result_cpu = gunicorn_cpu_seconds(web) - idle_cpu
+        if not (tmp / "load_stats.csv").exists():
+            raise RuntimeError(f"locust wrote no statistics:\n{locust.stderr[-3000:]}")
         rows, result = summary(tmp / "load_stats.csv")
         result["seconds"] = round(time.monotonic() - started)
+        result["server_cpu_s"] = result_cpu
+        result["cpu_ms_per_request"] = result_cpu * 1000 / result["requests"] if result["requests"] else 0.0
+        result["endpoints"] = {
+            f"{r['Type']} {r['Name']}": (int(r["Request Count"]), int(r["Failure Count"]))
+            for r in rows
+            if r["Name"] != "Aggregated"
+        }
         for row in rows:
             if row["Name"] != "Aggregated":
                 print(
@@ -157,9 +231,15 @@ def run(args):
             f"median {result['median_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms, "
             f"max {result['max_ms']:.0f} ms ({args.users} users, {args.time}, gunicorn {args.workers}×{args.threads})"
         )
+        print(
+            f"gunicorn CPU {result['server_cpu_s']:.1f} s: {result['cpu_ms_per_request']:.0f} ms of CPU per request "
+            f"(load average before/after: {load_before} / {' '.join(f'{x:.1f}' for x in os.getloadavg())})"
+        )
         if result["failures"]:
             failures = tmp / "load_failures.csv"
-            print(failures.read_text() if failures.exists() else locust.stderr[-3000:])
+            result["failure_text"] = failures.read_text() if failures.exists() else locust.stderr[-3000:]
+            print(result["failure_text"])
+            print((tmp / "gunicorn.log").read_text()[-5000:])
         return result
     finally:
         for process in reversed(processes):
@@ -172,7 +252,7 @@ def run(args):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def main():
+def parser():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--spawn-rate", type=float, default=20)
@@ -182,10 +262,17 @@ def main():
     parser.add_argument("--database-url", help="PostgreSQL server (a database is created) or, with --no-setup, db")
     parser.add_argument("--no-setup", action="store_true", help="the database already has the demo data")
     parser.add_argument("--redis-url")
-    parser.add_argument("--debug", action="store_true", help="DEBUG=1: no collectstatic (for the short run in tests)")
-    parser.add_argument("--static-root", default=str(BASE_DIR / "var" / "loadtest-static"))
+    parser.add_argument("--debug", action="store_true", help="DEBUG=1: no collectstatic")
     parser.add_argument("--timeout", type=int, default=600)
-    args = parser.parse_args()
+    parser.add_argument("--wait", default="1,3", help="min,max seconds a user waits between tasks")
+    parser.add_argument("--submit-share", type=float, default=0.1, help="share of report saves that also submit")
+    parser.add_argument("--main-flow-first", action="store_true", help="each user starts with its role's main flow")
+    parser.add_argument("--login", action="store_true", help="log in through the form instead of made sessions")
+    return parser
+
+
+def main():
+    args = parser().parse_args()
     result = run(args)
     return 1 if result["failures"] or not result["requests"] else 0
 

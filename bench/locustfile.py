@@ -4,20 +4,40 @@
     locust -f bench/locustfile.py --host http://127.0.0.1:8000   # against a running portal with the demo data
 
 Users are the demo accounts (`load_demo`, password demo12345). A version conflict on a task (two people saving
-the same task) is the portal working as designed and counts as a success; any other 4xx/5xx is a failure.
+the same task) is the portal working as designed and counts as a success; any other 4xx/5xx, and a page that
+sends a signed-in user back to the login form, is a failure.
+
+Environment:
+- LOADTEST_SESSIONS: a JSON file of sessions made on the server (bench/loadsessions.py, which bench/loadtest.py
+  runs): each locust user takes a session of its own and skips the login form. Without it, users log in
+  through the form (one PBKDF2 hash each).
+- LOADTEST_WAIT: "min,max" seconds between a user's tasks (default "1,3").
+- LOADTEST_SUBMIT_SHARE: the share of report saves that also submit the report (default 0.1).
+- LOADTEST_MAIN_FLOW_FIRST=1: every user starts with its role's main flow (an official's task update, a unit
+  head's report), so that a short run on a busy machine still goes through each of them.
 """
 
+import json
+import os
 import random
 import re
 from html.parser import HTMLParser
 
+from loadsessions import ACCOUNTS
 from locust import HttpUser, between, task
 
 PASSWORD = "demo12345"
-OFFICIALS = ["qng.chuyenvien", "qng.xnk.chuyenvien", "tth.chuyenvien", "tth.vpdd.chuyenvien"]
-HEADS = ["qng.truongphong", "qng.xnk.truongphong", "tth.truongphong"]
-FOCAL = ["qng.tonghop", "tth.vanphong"]
-LEADERS = ["qng.lanhdao", "qng.giamdoc", "tth.lanhdao"]
+OFFICIALS = ACCOUNTS["official"]
+HEADS = ACCOUNTS["unit_head"]
+FOCAL = ACCOUNTS["focal"]
+LEADERS = ACCOUNTS["leader"]
+MAIN_FLOW_FIRST = os.environ.get("LOADTEST_MAIN_FLOW_FIRST") == "1"
+SUBMIT_SHARE = float(os.environ.get("LOADTEST_SUBMIT_SHARE", "0.1"))  # of report saves that also submit
+WAIT = [float(x) for x in os.environ.get("LOADTEST_WAIT", "1,3").split(",")]
+SESSIONS = {"cookie": "sessionid", "sessions": {}}
+if os.environ.get("LOADTEST_SESSIONS"):
+    with open(os.environ["LOADTEST_SESSIONS"]) as f:
+        SESSIONS = json.load(f)
 
 TASK_LINK = re.compile(r'href="(/tasks/\d+/)"')
 REPORT_LINK = re.compile(r'href="(/reports/deadlines/\d+/units/\d+/)"')
@@ -83,11 +103,24 @@ def form_with(html, marker):
 
 class PortalUser(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(*WAIT)
     accounts = []
+    main_flow = "browse"
 
     def on_start(self):
-        self.username = random.choice(self.accounts)
+        # Accounts in turn, so that users spread evenly over them (two users of one account do conflict, rightly).
+        cls = type(self)
+        cls.started = getattr(cls, "started", 0) + 1
+        self.username = self.accounts[cls.started % len(self.accounts)]
+        ready = SESSIONS["sessions"].get(self.username)
+        if ready:
+            self.client.cookies.set(SESSIONS["cookie"], ready.pop())  # one session per locust user
+        else:
+            self.log_in()
+        if MAIN_FLOW_FIRST:
+            getattr(self, self.main_flow)()
+
+    def log_in(self):
         page = self.client.get("/login/", name="/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         with self.client.post(
@@ -99,8 +132,15 @@ class PortalUser(HttpUser):
             if "/login/" in response.url:
                 response.failure(f"{self.username} could not log in")
 
+    def get(self, url, name):
+        """A page as a signed-in person sees it: a redirect to the login form is a failure, not a 200."""
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if response.ok and "/login/" in response.url:
+                response.failure(f"{self.username}: sent to the login page from {url}")
+            return response
+
     def links(self, url, pattern, name):
-        return pattern.findall(self.client.get(url, name=name).text)
+        return pattern.findall(self.get(url, name).text)
 
 
 class Official(PortalUser):
@@ -108,23 +148,25 @@ class Official(PortalUser):
 
     weight = 5
     accounts = OFFICIALS
+    main_flow = "update_task"
 
     @task(3)
     def browse(self):
-        self.client.get("/", name="/ (việc của tôi)")
+        self.get("/", "/ (việc của tôi)")
         tasks = self.links("/tasks/", TASK_LINK, "/tasks/")
         if tasks:
-            self.client.get(random.choice(tasks), name="/tasks/[id]/")
+            self.get(random.choice(tasks), "/tasks/[id]/")
 
     @task(2)
     def update_task(self):
         tasks = self.links("/tasks/", TASK_LINK, "/tasks/")
-        if not tasks:
+        random.shuffle(tasks)
+        for url in tasks[:3]:  # the list shows other units' tasks too, which this official may only read
+            form = form_with(self.get(url, "/tasks/[id]/").text, "version")
+            if form is not None:
+                break
+        else:
             return
-        url = random.choice(tasks)
-        form = form_with(self.client.get(url, name="/tasks/[id]/").text, "version")
-        if form is None:
-            return  # not allowed to update this one (read-only page)
         data = dict(form["fields"])
         data.update(status="in_progress", progress=str(random.randint(10, 90)), note="Cập nhật tiến độ (kiểm thử tải).")
         with self.client.post(
@@ -139,25 +181,34 @@ class UnitHead(PortalUser):
 
     weight = 3
     accounts = HEADS
+    main_flow = "report"
 
     @task(2)
     def browse(self):
-        self.client.get("/", name="/ (việc của tôi)")
-        self.client.get("/tasks/", name="/tasks/")
+        self.get("/", "/ (việc của tôi)")
+        self.get("/tasks/", "/tasks/")
 
     @task(3)
     def report(self):
         reports = self.links("/reports/", REPORT_LINK, "/reports/")
-        if not reports:
+        random.shuffle(reports)
+        for url in reports[:3]:  # a report already sent is read only
+            page = self.get(url, "/reports/deadlines/[id]/units/[id]/").text
+            form = form_with(page, "version")  # the report form (the language switcher is a form too)
+            if form is not None and 'name="save"' in page:
+                break
+        else:
             return
-        url = random.choice(reports)
-        page = self.client.get(url, name="/reports/deadlines/[id]/units/[id]/").text
-        form = form_with(page, "csrfmiddlewaretoken")
-        if form is None or 'name="save"' not in page:
-            return  # already submitted: read only
         data = dict(form["fields"])
-        data["submit" if random.random() < 0.1 else "save"] = "1"
-        self.client.post(url, data, name="/reports/deadlines/[id]/units/[id]/ [POST]")
+        if not data.get("summary", "").strip():
+            data["summary"] = "Đơn vị đã triển khai các nhiệm vụ được giao (kiểm thử tải)."
+        action = "submit" if random.random() < SUBMIT_SHARE else "save"
+        data[action] = "1"
+        with self.client.post(
+            url, data, name=f"/reports/deadlines/[id]/units/[id]/ [POST {action}]", catch_response=True
+        ) as response:
+            if response.status_code == 409:
+                response.success()  # saved meanwhile by another user of the account: the version check working
 
 
 class FocalOffice(PortalUser):
@@ -169,10 +220,10 @@ class FocalOffice(PortalUser):
     @task
     def browse(self):
         for url in self.links("/plans/", PLAN_LINK, "/plans/")[:1]:
-            self.client.get(url, name="/plans/[id]/")
+            self.get(url, "/plans/[id]/")
         for url in self.links("/reports/", TRACKER_LINK, "/reports/")[:1]:
-            self.client.get(url, name="/reports/deadlines/[id]/")
-        self.client.get("/dashboard/", name="/dashboard/")
+            self.get(url, "/reports/deadlines/[id]/")
+        self.get("/dashboard/", "/dashboard/")
 
 
 class Leader(PortalUser):
@@ -183,9 +234,9 @@ class Leader(PortalUser):
 
     @task
     def browse(self):
-        self.client.get("/dashboard/", name="/dashboard/")
-        self.client.get("/dashboard/tasks/", name="/dashboard/tasks/")
-        self.client.get("/notifications/", name="/notifications/")
+        self.get("/dashboard/", "/dashboard/")
+        self.get("/dashboard/tasks/", "/dashboard/tasks/")
+        self.get("/notifications/", "/notifications/")
 
 
 class Administrator(PortalUser):
@@ -194,5 +245,5 @@ class Administrator(PortalUser):
 
     @task
     def browse(self):
-        self.client.get("/admin/", name="/admin/")
-        self.client.get("/plans/", name="/plans/")
+        self.get("/admin/", "/admin/")
+        self.get("/plans/", "/plans/")

@@ -18,6 +18,21 @@ class PortalHistory(HistoricalRecords):
         super().post_save(instance, created, using=using, **kwargs)
 
 
+def record_updates(model, pks, *, reason="", user=None):
+    """A history row ("~", the state after) for each row of `model` that a QuerySet.update() changed: update()
+    sends no signal, so without this a progress update or a moved deadline would be missing from the trail.
+    The user is `user`, else the request's (HistoryRequestMiddleware); `reason` fills history_change_reason."""
+    manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
+    if not manager_name:
+        return []
+    rows = list(model._base_manager.filter(pk__in=list(pks)))
+    if not rows:
+        return []
+    return getattr(model, manager_name).bulk_history_create(
+        rows, update=True, default_user=user, default_change_reason=str(reason)[:100]
+    )
+
+
 def tracked_models():
     """The models with an audit trail, each with its historical model: [(model, historical model)]."""
     from django.apps import apps

@@ -299,6 +299,9 @@ EMAIL_SUBJECT_PREFIX = "[Cổng PCI] "
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Who receives server errors (500s, failed background jobs) by e-mail: "Tên <a@b.vn>, c@d.vn". Empty: nobody.
 ADMINS = getaddresses(env.list("ADMINS", default=[]))
+# Each kind of error (same exception type raised at the same line) is e-mailed once in this many seconds; the
+# rest are only logged. 0: every error is e-mailed (pci_portal/errors.py).
+ADMIN_ERROR_MAIL_PERIOD = env.int("ADMIN_ERROR_MAIL_PERIOD", default=3600)
 
 # HTTPS. Secure by default when DEBUG is off; each switch can be turned off for a set-up that needs it
 # (for example SECURE_SSL_REDIRECT=0 when the load balancer already redirects). The load balancer must set

@@ -6,12 +6,18 @@ when a field the form edits has changed since, the form answers with a Vietnames
 keeps everything typed, and carries the fresh version, so a deliberate second "Lưu" goes through (as the task
 update form does with Task.version). Fields the form does not edit (a task's progress) never conflict.
 No schema change: the version is computed from the stored values.
+
+Two saves at the same moment: a bound form inside a transaction reads its row with SELECT … FOR UPDATE, so the
+second save waits until the first has committed and then compares against it. Edit views run their POST in one
+transaction for this (`@atomic_post`); outside a transaction (a script) the form reads the row plainly.
 """
 
+import functools
 import hashlib
 import json
 
 from django import forms
+from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +62,11 @@ class VersionCheckMixin:
     )
 
     def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        bound = (args[0] if args else kwargs.get("data")) is not None
+        if bound and instance is not None and instance.pk and transaction.get_connection().in_atomic_block:
+            # Locked until the save commits: a second save of the same row waits here, then sees this one.
+            kwargs["instance"] = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
         super().__init__(*args, **kwargs)
         self._checked_names = [n for n in self.fields if n != FIELD]
         self.fields[FIELD] = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
@@ -84,3 +95,17 @@ class VersionCheckMixin:
             self.data[self.add_prefix(FIELD)] = self.current_version
             raise forms.ValidationError(self.version_error, code="stale", params={"fields": labels})
         return data
+
+
+def atomic_post(view):
+    """An edit view whose POST runs in one transaction: the row its VersionCheckMixin form locks stays locked from
+    the version check to the commit of the save."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        with transaction.atomic():
+            return view(request, *args, **kwargs)
+
+    return wrapper

@@ -107,32 +107,16 @@ class TaskUpdateForm(PortalFormMixin, forms.Form):
         return data
 
     def check_quotas(self, files):
-        """Evidence per task and per person is bounded (settings EVIDENCE_MAX_FILES, EVIDENCE_QUOTA_*)."""
-        from django.db.models import Sum
-
-        from .models import Evidence
+        """Evidence per task and per person is bounded (settings EVIDENCE_MAX_FILES, EVIDENCE_QUOTA_*); the
+        quotas are checked here for the form's message, and again under row locks when saving
+        (services.update_task), where two uploads at once cannot both slip under them."""
+        from .services import check_evidence_quotas
 
         if len(files) > settings.EVIDENCE_MAX_FILES:
             raise forms.ValidationError(
                 _("Mỗi lần cập nhật đính kèm tối đa %(n)d tệp."), params={"n": settings.EVIDENCE_MAX_FILES}
             )
-        incoming = sum(f.size for f in files)
-        if self.task is not None and self.task.pk:
-            used = Evidence.objects.filter(update__task=self.task).aggregate(s=Sum("size"))["s"]
-            uploads.check_quota(
-                used,
-                incoming,
-                settings.EVIDENCE_QUOTA_PER_TASK_BYTES,
-                _("Nhiệm vụ đã có %(used)s tệp minh chứng; tổng dung lượng của một nhiệm vụ tối đa là %(max)s."),
-            )
-        if self.user is not None and self.user.pk:
-            used = Evidence.objects.filter(update__author=self.user).aggregate(s=Sum("size"))["s"]
-            uploads.check_quota(
-                used,
-                incoming,
-                settings.EVIDENCE_QUOTA_PER_USER_BYTES,
-                _("Bạn đã tải lên %(used)s tệp minh chứng; dung lượng tối đa của mỗi người là %(max)s."),
-            )
+        check_evidence_quotas(self.task, self.user, files)
 
 
 class CommentForm(PortalFormMixin, forms.Form):

@@ -109,6 +109,7 @@ def _goal_row(goal):
         "out_of": "" if goal is None or goal.out_of is None else goal.out_of,
         "region": goal.region_code if goal else "",
         "tier": goal.tier if goal else "",
+        "min_count": "" if goal is None or not goal.min_count else goal.min_count,
         "text": goal_text(goal) if goal else "",
     }
 
@@ -125,10 +126,12 @@ def _target_rows(targets, regions, tiers, prefix=None):
                 "group": ", ".join(map(str, t.subindices)),
                 "goals": [_goal_row(g) for g in t.goals] + [_goal_row(None)],
                 "regions": [r for r in regions if t.year is None or r.covers(t.year)],
+                # A new target's index is chosen on the page: it offers the tiers of every index.
                 "tiers": [
                     x
                     for x in tiers
-                    if x.index.code == t.index
+                    if prefix is not None
+                    or x.index.code == t.index
                     and (t.year is None or ((x.from_year or 0) <= t.year <= (x.to_year or 9999)))
                 ],
                 "baseline_score": "" if t.baseline_score is None else str(t.baseline_score).replace(".", ","),

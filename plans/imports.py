@@ -95,9 +95,7 @@ class ReviewScope:
         self.by_name = {}
         for u in self.units:
             self.by_name.setdefault(fold(u.name), []).append(u.code)
-        self.people = list(
-            Person.objects.filter(unit__code__in=self.by_code).select_related("unit").order_by("full_name")
-        )
+        self.people = list(Person.objects.filter(unit__in=units).select_related("unit").order_by("full_name"))
 
     @staticmethod
     def label(unit):
@@ -204,6 +202,17 @@ def _goal(post, prefix, target, errors, label):
             setattr(goal, name, _number(post.get(prefix + name), errors, label, low=1))
     if "tier" in uses:
         goal.tier = post.get(prefix + "tier", "").strip()
+    if post.get(prefix + "min_count", "").strip():
+        # "N of these M": only for a group, and at most its size (as Goal.clean asks of the plan editor).
+        goal.min_count = _number(post.get(prefix + "min_count"), errors, label, low=1)
+        if goal.min_count and not (target.subindices and goal.min_count <= len(target.subindices)):
+            errors.append(
+                _(
+                    "%(label)s: số chỉ số tối thiểu đạt chỉ dùng cho nhóm chỉ số thành phần, "
+                    "từ 1 đến số chỉ số của nhóm."
+                )
+                % {"label": label}
+            )
     values = {"value": goal.value, "low": goal.low, "high": goal.high, "out_of": goal.out_of, "tier": goal.tier}
     if "region" in uses:
         code = post.get(prefix + "region", "").strip()

@@ -2,14 +2,18 @@
 
 import hashlib
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.notices import notify
+from pci_portal import uploads
+from pci_portal.history import record_updates
 
 from . import schedule, signals
 from .models import Evidence, Plan, Task, TaskOccurrence, TaskUpdate
@@ -51,6 +55,14 @@ def update_task(task, *, by, status, progress, note="", files=(), version=None):
     if not claimed:
         fresh = Task.objects.get(pk=task.pk)
         raise StaleTask(fresh, _changes_since(fresh, version))
+    # update() (a claim on the version) sends no signal: the audit trail gets its row here.
+    record_updates(Task, [task.pk], user=by, reason=_("Cập nhật tiến độ"))
+    if files:
+        # The UPDATE above holds the task's row; the person's row is locked too, so two uploads at once (on this
+        # task or on two of the person's tasks) are counted one after the other, and the second is refused when
+        # the first took the quota. A ValidationError rolls the whole update back.
+        User.objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True).first()
+        check_evidence_quotas(task, by, files)
     # A recurring task's update is the state of its current round (the overdue one first, else this period's).
     occurrence = task.current()
     if occurrence is not None:
@@ -73,6 +85,28 @@ def update_task(task, *, by, status, progress, note="", files=(), version=None):
         schedule.refresh_current(tasks=Task.objects.filter(pk=task.pk))
     task.refresh_from_db()
     return update
+
+
+def check_evidence_quotas(task, user, files):
+    """Raise a ValidationError (Vietnamese) when `files` would take the task's or the person's evidence over its
+    quota (settings EVIDENCE_QUOTA_PER_TASK_BYTES, EVIDENCE_QUOTA_PER_USER_BYTES)."""
+    incoming = sum(f.size for f in files)
+    if task is not None and task.pk:
+        used = Evidence.objects.filter(update__task=task).aggregate(s=Sum("size"))["s"]
+        uploads.check_quota(
+            used,
+            incoming,
+            settings.EVIDENCE_QUOTA_PER_TASK_BYTES,
+            gettext_lazy("Nhiệm vụ đã có %(used)s tệp minh chứng; tổng dung lượng của một nhiệm vụ tối đa là %(max)s."),
+        )
+    if user is not None and user.pk:
+        used = Evidence.objects.filter(update__author=user).aggregate(s=Sum("size"))["s"]
+        uploads.check_quota(
+            used,
+            incoming,
+            settings.EVIDENCE_QUOTA_PER_USER_BYTES,
+            gettext_lazy("Bạn đã tải lên %(used)s tệp minh chứng; dung lượng tối đa của mỗi người là %(max)s."),
+        )
 
 
 def attach_evidence(update, upload):

@@ -6,6 +6,7 @@ plans.services, and answer htmx requests with partials.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Q
 from django.http import FileResponse, Http404
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pci_portal.inputs import int_param
+from pci_portal.versioning import atomic_post
 
 from . import access, services
 from .filters import TaskFilter
@@ -197,6 +199,9 @@ def task_update(request, pk):
             files=data["files"],
             version=data["version"],
         )
+    except ValidationError as refused:  # a quota taken meanwhile by another upload (checked again under lock)
+        form.add_error("files", refused)
+        return _form_error(request, task, update_form=form)
     except services.StaleTask as stale:
         # Keep everything typed; carry the fresh version so that a deliberate resubmit goes through.
         resubmit = request.POST.copy()
@@ -420,6 +425,7 @@ def tasks_paste(request, pk):
 
 
 @login_required
+@atomic_post
 def plan_edit(request, pk):
     plan = access.get_plan_for(request.user, pk, "edit")
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
@@ -437,6 +443,7 @@ def _section_for(request, pk):
 
 
 @login_required
+@atomic_post
 def section_edit(request, plan_pk=None, pk=None):
     if pk is None:
         plan = access.get_plan_for(request.user, plan_pk, "edit")
@@ -466,6 +473,7 @@ def section_delete(request, pk):
 
 
 @login_required
+@atomic_post
 def task_edit(request, plan_pk=None, pk=None):
     if pk is None:
         plan = access.get_plan_for(request.user, plan_pk, "edit")
@@ -507,6 +515,7 @@ def task_delete(request, pk):
 
 
 @login_required
+@atomic_post
 def target_edit(request, plan_pk=None, pk=None):
     if pk is None:
         plan = access.get_plan_for(request.user, plan_pk, "edit")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from pci_portal.history import PortalHistory
+from pci_portal.history import PortalHistory, record_updates
 from plans.models import Task
 
 
@@ -145,11 +145,14 @@ class ReportingRule(models.Model):
         and let every deadline still to come follow the rule's reporting units."""
         on = on or timezone.localdate()
         done = [Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]
+        moved = []
         for deadline in self.deadlines.filter(due_date__gte=on).exclude(submissions__status__in=done):
             start, end = self.period_for(deadline.year)
             due = self.due_date(deadline.year)
             if (deadline.due_date, deadline.period_start, deadline.period_end) != (due, start, end):
                 Deadline.objects.filter(pk=deadline.pk).update(due_date=due, period_start=start, period_end=end)
+                moved.append(deadline.pk)
+        record_updates(Deadline, moved, reason=_("Dời hạn theo quy định báo cáo"))  # update() leaves no history
         for deadline in self.deadlines.filter(due_date__gte=on):
             deadline.fix_units()
 

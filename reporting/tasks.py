@@ -1,8 +1,13 @@
 """Rendering reports in the background; the management command calls the same functions.
 
 A render ends "done" or "failed", never stays "pending"/"running": an error or the soft time limit is recorded by
-`run_render`; the hard time limit by the task's `on_failure` (Celery calls it in the worker's main process);
-a worker killed outright (out of memory, machine lost) by `fail_stale_renders`, which beat runs every 10 minutes.
+`run_render`; the hard time limit by the task's `on_failure` (Celery calls it in the worker's main process).
+A worker killed in the middle (out of memory, SIGKILL): the message is acknowledged only after the task
+(acks_late), so it comes back, marked redelivered: by the worker's main process at once when only the pool child
+died (reject_on_worker_lost), by Redis after its visibility time-out when the whole worker died. A redelivered
+render that finds its row still "running" knows the earlier attempt died and records that; it does not render
+again (a render that exhausts the memory would kill worker after worker). `fail_stale_renders`, which beat runs
+every 10 minutes, fails whatever is still left sooner than Redis' visibility time-out (one hour).
 With the broker down the request is failed at once (`enqueue_render`). A failed render can be retried from its
 row (`services.retry_render`).
 """
@@ -31,13 +36,20 @@ def render_to_bytes(deadline, fmt, submission=None, progress=None):
     return render(build_context(deadline, submission), fmt, progress or (lambda pct: None))
 
 
-def run_render(rendered_id):
-    """Render one RenderedReport row, recording progress as it goes; a failure is recorded, not raised."""
+def run_render(rendered_id, redelivered=False):
+    """Render one RenderedReport row, recording progress as it goes; a failure is recorded, then raised.
+
+    `redelivered`: the broker handed this message out before and it was never acknowledged, so the worker that
+    took it died; a row still "running" is that dead attempt, failed here with the reason.
+    """
     claimed = RenderedReport.objects.filter(pk=rendered_id, status=RenderedReport.Status.PENDING).update(
         status=RenderedReport.Status.RUNNING, progress=5, started_at=timezone.now()
     )
     if not claimed:
-        return None  # already taken by another worker (a retried message must not render twice)
+        # Already taken: a retried message must not render twice.
+        if redelivered and mark_failed(rendered_id, worker_lost_message(), only=RenderedReport.Status.RUNNING):
+            logger.warning("render %s: its worker died in the middle; marked failed", rendered_id)
+        return None
     rendered = RenderedReport.objects.select_related("deadline__rule__plan", "submission__unit").get(pk=rendered_id)
     last = {"pct": 5}
 
@@ -77,6 +89,10 @@ def timed_out_message():
     }
 
 
+def worker_lost_message():
+    return _("Tiến trình tạo tệp đã dừng giữa chừng (máy xử lý nền khởi động lại hoặc hết bộ nhớ); có thể thử lại.")
+
+
 def broker_down_message():
     return _(
         "Hệ thống xử lý nền (hàng đợi) tạm thời không hoạt động nên chưa tạo được tệp. "
@@ -84,9 +100,10 @@ def broker_down_message():
     )
 
 
-def mark_failed(rendered_id, error):
+def mark_failed(rendered_id, error, only=UNFINISHED):
     """Failed, unless it already finished: a late failure hook must not undo a done render."""
-    return RenderedReport.objects.filter(pk=rendered_id, status__in=UNFINISHED).update(
+    only = only if isinstance(only, tuple) else (only,)
+    return RenderedReport.objects.filter(pk=rendered_id, status__in=only).update(
         status=RenderedReport.Status.FAILED, error=error[:2000], finished_at=timezone.now()
     )
 
@@ -100,12 +117,13 @@ class RenderTask(Task):
 
 @shared_task(
     name="reporting.render_report",
+    bind=True,
     base=RenderTask,
     soft_time_limit=settings.REPORT_RENDER_SOFT_TIME_LIMIT,
     time_limit=settings.REPORT_RENDER_TIME_LIMIT,
 )
-def render_report_task(rendered_id):
-    run_render(rendered_id)
+def render_report_task(self, rendered_id):
+    run_render(rendered_id, redelivered=bool((self.request.delivery_info or {}).get("redelivered")))
     return rendered_id
 
 
@@ -128,11 +146,7 @@ def fail_stale_renders(now=None):
     pending_since = now - datetime.timedelta(seconds=settings.STALE_PENDING_RENDER_SECONDS)
     stale = RenderedReport.objects.filter(status=RenderedReport.Status.RUNNING, started_at__lt=running_since)
     lost = RenderedReport.objects.filter(status=RenderedReport.Status.PENDING, created_at__lt=pending_since)
-    count = stale.update(
-        status=RenderedReport.Status.FAILED,
-        error=_("Tiến trình tạo tệp đã dừng giữa chừng (máy xử lý nền khởi động lại hoặc hết bộ nhớ); có thể thử lại."),
-        finished_at=now,
-    )
+    count = stale.update(status=RenderedReport.Status.FAILED, error=worker_lost_message(), finished_at=now)
     count += lost.update(
         status=RenderedReport.Status.FAILED,
         error=_("Yêu cầu tạo tệp không được xử lý (hàng đợi mất yêu cầu); có thể thử lại."),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from pci_portal.versioning import atomic_post
 from plans import access as plan_access
 
 from . import services
@@ -346,6 +347,7 @@ def rendered_download(request, pk):
 
 
 @login_required
+@atomic_post
 def rule_edit(request, plan_pk=None, pk=None):
     if pk is None:
         plan = plan_access.get_plan_for(request.user, plan_pk, "edit")

@@ -34,6 +34,9 @@ def pytest_configure(config):
     # Tests travel days between two requests of one session; the idle timeout is tested on its own
     # (tests/accounts/test_passwords.py), and its once-a-minute session write would skew query counts.
     settings.SESSION_IDLE_TIMEOUT = 0
+    # Each test's server error reaches ADMINS; the once-per-kind limit is tested on its own
+    # (tests/portal/test_admin_error_mail.py), with a cache of its own.
+    settings.ADMIN_ERROR_MAIL_PERIOD = 0
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,10 @@ def goal_text(goal):
         value = int(value)
     values = {**vars(goal), "value": str(value).replace(".", ",") if value is not None else ""}
     values["tier"] = str(TIER_LABELS.get(goal.tier, goal.tier))
-    return GOAL_TEXT.get(goal.kind, goal.kind).format(**values)
+    text = GOAL_TEXT.get(goal.kind, goal.kind).format(**values)
+    if getattr(goal, "min_count", None):
+        text += f" (ít nhất {goal.min_count} chỉ số của nhóm)"
+    return text
 
 
 def describe(draft):

@@ -51,6 +51,7 @@ class Goal:
     region_size: int | None = None  # as the text wrote it ("3/14")
     region_code: str = ""  # the indicators.Region it was matched to, of the editions of the target's year
     tier: str = ""
+    min_count: int | None = None  # of a group target: "3 of these sub-indices …" (None: every member)
 
 
 @dataclass

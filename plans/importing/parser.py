@@ -610,6 +610,10 @@ class Parser:
             increase = bool(re.search(r"tăng dần qua các năm", seg, re.I))
             if not goals and not increase:
                 continue
+            if goals and subject.get("subindices"):
+                need = self._min_count(seg, len(subject["subindices"]))
+                for g in goals:
+                    g.min_count = need
             if goals:
                 year = year_hint or d.period_end
                 targets.append(
@@ -627,6 +631,17 @@ class Parser:
                     )
                 )
         return targets
+
+    def _min_count(self, text, size):
+        """How many members of a group must meet its goals: "3 trong 5 chỉ số thành phần (…)", "3/5 CSTP",
+        "ít nhất 03 chỉ số …"; None (every member) when the text gives no number below the group's size."""
+        f = plain(text)
+        m = re.search(
+            r"\b(\d{1,2})(?: ?/ ?\d{1,2}| (?:trong|tren) (?:so )?\d{1,2}| trong so)? (?:cac )?(?:chi so|cstp)\b", f
+        )
+        if m and 1 <= int(m.group(1)) < size:
+            return int(m.group(1))
+        return None
 
     def _goals(self, text):
         f = plain(text)

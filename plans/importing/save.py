@@ -288,6 +288,8 @@ class DraftSaver:
                     values["tier"] = g.tier or ""
                 if g.kind == "top_in_region":
                     values["region"] = self._region(g, target)
+                if g.min_count and t.subindices and g.min_count < len(t.subindices):
+                    values["min_count"] = g.min_count
                 Goal.objects.create(**values)
 
     def _region(self, goal, target):

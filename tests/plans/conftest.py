@@ -62,3 +62,20 @@ def private_media(settings, tmp_path):
         "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(media), "base_url": None}},
     }
     return media
+
+
+@pytest.fixture
+def objects(plan, task, org):
+    """One of each object with an edit form: plan, section, task, target, reporting rule."""
+    import datetime
+
+    from plans.models import Goal
+    from tests.factories import GoalFactory, ReportingRuleFactory, TargetFactory
+
+    # A one-off task needs its due date to be saved again (the schedule's rule since tasks have rounds).
+    task.due_date = datetime.date(2025, 6, 30)
+    task.save()
+    target = TargetFactory(plan=plan, year=2025, baseline_year=2024, baseline_rank=32, baseline_out_of=63)
+    GoalFactory(target=target, kind=Goal.Kind.RANK_LTE, value=25)
+    rule = ReportingRuleFactory(plan=plan, from_children_of=org["sct"], to_unit=org["khtcth"])
+    return {"plan": plan, "section": task.section, "task": task, "target": target, "rule": rule}

@@ -1,14 +1,12 @@
 """Two people editing the same plan, section, task, target or rule: the later save does not silently win."""
 
-import datetime
 import re
 
 import pytest
 
-from plans.models import Goal, Plan, Section, Target, Task
+from plans.models import Plan, Section, Target, Task
 from plans.services import update_task
 from reporting.models import ReportingRule
-from tests.factories import GoalFactory, ReportingRuleFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,17 +37,6 @@ def form_data(page):
 def carol(client, people):
     client.force_login(people["carol"])
     return client
-
-
-@pytest.fixture
-def objects(plan, task, org):
-    # A one-off task needs its due date to be saved again (the schedule's rule since tasks have rounds).
-    task.due_date = datetime.date(2025, 6, 30)
-    task.save()
-    target = TargetFactory(plan=plan, year=2025, baseline_year=2024, baseline_rank=32, baseline_out_of=63)
-    GoalFactory(target=target, kind=Goal.Kind.RANK_LTE, value=25)
-    rule = ReportingRuleFactory(plan=plan, from_children_of=org["sct"], to_unit=org["khtcth"])
-    return {"plan": plan, "section": task.section, "task": task, "target": target, "rule": rule}
 
 
 # (what, edit url, the field the form changes, what someone else stores meanwhile, the model)

@@ -153,3 +153,33 @@ def test_a_list_restarted_in_word_starts_again_at_one(tree):
     restart = next(n for n, line in enumerate(text.splitlines()) if "danh sách mới" in line)
     draft = _read(to_numbered_docx(text, restart_at={restart}), "tu-dong.docx")
     assert "1. Văn phòng Sở (danh sách mới)" in [line.text for line in draft.lines]
+
+
+GROUP = """UBND TỈNH QUẢNG NGÃI
+SỞ CÔNG THƯƠNG
+Số: 21/KH-SCT
+Quảng Ngãi, ngày 02 tháng 01 năm 2024
+KẾ HOẠCH
+Cải thiện các chỉ số thành phần PCI năm 2024
+I. MỤC TIÊU
+1. Mục tiêu cụ thể
+- Phấn đấu năm 2024 có 3 trong 5 chỉ số thành phần (CSTP 2, 5, 8, 9, 10) nằm trong top 20 của cả nước.
+- Năm 2024 các chỉ số thành phần (CSTP 1, 3) tăng 5 bậc so với năm 2023.
+II. NHIỆM VỤ
+1. Văn phòng Sở
+- Theo dõi, tổng hợp tình hình thực hiện. Thời gian: Năm 2024.
+"""
+
+
+def test_n_of_these_sub_indices_in_the_top_m_is_read_with_its_count_and_saved(tree):
+    draft = _read(GROUP.encode(), "nhom.txt")
+    by_group = {tuple(t.subindices): t for t in draft.targets}
+    some, each = by_group[(2, 5, 8, 9, 10)], by_group[(1, 3)]
+    assert [(g.kind, g.value, g.min_count) for g in some.goals] == [("rank_lte", 20, 3)]
+    # No number before the sub-indices: every member must meet the goal.
+    assert [(g.kind, g.value, g.min_count) for g in each.goals] == [("rank_up_by", 5, None)]
+
+    plan = save_draft(draft, key="nhom")
+    saved = {g.kind: g for g in Goal.objects.filter(target__plan=plan)}
+    assert (saved["rank_lte"].min_count, saved["rank_up_by"].min_count) == (3, None)
+    assert saved["rank_lte"].target.goals_label == "ít nhất 3/5 chỉ số: xếp hạng ≤ 20"

@@ -199,3 +199,25 @@ def test_a_section_added_without_a_number_takes_the_next_of_its_level(imported):
     assert [(s.number, s.title) for s in draft.sections][-1] == ("V", "Kiểm tra, giám sát")
     assert draft.sections[0].children[-1].number == f"III.{len(draft.sections[0].children)}"
     assert draft.sections[0].children[-1].title == "Hội chợ cấp vùng"
+
+
+def test_the_reviewer_sets_how_many_members_of_a_group_must_meet_a_goal(imported):
+    carol, imp = imported
+    post = {
+        "target-0-subject": "PCI",
+        "target-0-group": "2, 5, 8",
+        "target-0-goal-0-kind": "rank_lte",
+        "target-0-goal-0-value": "20",
+        "target-0-goal-0-min_count": "2",
+        "target-0-goal-1-kind": "",
+        "target-0-goal-2-kind": "",
+    }
+    assert _update(carol, imp, **post).status_code == 302
+    edited = load_draft(PlanImport.objects.get()).targets[0]
+    assert [(g.kind, g.value, g.min_count) for g in edited.goals] == [("rank_lte", 20, 2)]
+    assert "ít nhất 2 chỉ số của nhóm" in carol.get(f"/imports/{imp.pk}/").content.decode()
+
+    # More than the group holds is refused in Vietnamese, and the draft keeps what it had.
+    response = _update(carol, imp, **{**post, "target-0-goal-0-min_count": "4"})
+    assert "số chỉ số tối thiểu đạt chỉ dùng cho nhóm" in response.content.decode()
+    assert load_draft(PlanImport.objects.get()).targets[0].goals[0].min_count == 2

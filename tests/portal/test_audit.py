@@ -150,6 +150,49 @@ def test_an_accepted_report_cannot_be_returned_and_overwritten(as_user, plan, or
     assert [h.status for h in sub.history.all()][:1] == ["accepted"]
 
 
+def test_a_progress_update_is_in_the_tasks_trail_with_who_before_and_after(as_user, task, people):
+    before = task.progress
+    client = as_user("alice")
+    data = {"status": "in_progress", "progress": 40, "note": "Đã tổ chức hội chợ", "version": task.version}
+    assert client.post(f"/tasks/{task.pk}/update/", data).status_code == 302
+    record = task.history.first()
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "~",
+        people["alice"],
+        "Cập nhật tiến độ",
+    )
+    assert (record.prev_record.progress, record.progress, record.status) == (before, 40, "in_progress")
+
+
+def test_a_deadline_moved_with_its_rule_is_in_the_trail(plan, org):
+    import datetime
+
+    from tests.factories import ReportingRuleFactory
+
+    rule = ReportingRuleFactory(plan=plan, day=15, month=11, from_children_of=org["sct"], to_unit=org["khtcth"])
+    deadline = rule.deadline_for(2025)
+    assert deadline.due_date == datetime.date(2025, 11, 15)
+    rule.day = 20
+    rule.save()
+    rule.sync_deadlines(on=datetime.date(2025, 1, 1))
+    record = deadline.history.first()
+    assert record.history_type == "~" and record.history_change_reason == "Dời hạn theo quy định báo cáo"
+    assert (record.prev_record.due_date, record.due_date) == (datetime.date(2025, 11, 15), datetime.date(2025, 11, 20))
+
+
+def test_locking_a_login_is_in_the_trail_with_who_locked_it(people):
+    from accounts.services import set_user_active
+
+    set_user_active(people["alice"], False, by=people["admin"])
+    record = people["alice"].history.first()
+    assert (record.is_active, record.history_user, record.history_change_reason) == (
+        False,
+        people["admin"],
+        "Khóa tài khoản",
+    )
+    assert record.prev_record.is_active
+
+
 def test_targets_keep_their_trail_and_admin_pages_after_moving_to_plans(as_user, plan):
     """A filter or an admin page bookmarked when targets lived in indicators opens the same thing (issue 14)."""
     from tests.factories import TargetFactory

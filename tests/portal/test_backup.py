@@ -17,6 +17,8 @@ from accounts.models import User
 from plans.models import Evidence, Task
 from tests.factories import TaskUpdateFactory
 
+from .conftest import BUCKET, empty_and_delete
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump reads what is committed
@@ -86,9 +88,11 @@ def empty_database(tmp_path):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def restore(archive, database_url, media_root):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(DEBUG="1", DATABASE_URL=database_url, MEDIA_ROOT=str(media_root))
+def restore(archive, database_url, media_root=None, **storage):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "S3_"))}
+    env.update(DEBUG="1", DATABASE_URL=database_url, **storage)
+    if media_root:
+        env["MEDIA_ROOT"] = str(media_root)
     return subprocess.run(
         [sys.executable, "manage.py", "restore", str(archive)],
         cwd=BASE_DIR,
@@ -143,3 +147,47 @@ def test_backup_keeps_only_the_newest_archives_when_asked(media, tmp_path, refer
         "pci-backup-20250105-020000.tar.gz",
         "pci-backup-20250105-030000.tar.gz",
     ]
+
+
+def test_with_files_on_s3_the_backup_holds_the_bucket_and_the_restore_puts_them_back(
+    s3, s3_server, task, people, empty_database, tmp_path
+):
+    """`make backup` / `make restore` with S3_BUCKET set (moto's S3 server on loopback)."""
+    update = TaskUpdateFactory(task=task, author=people["alice"], note="Biên bản và ảnh hội chợ.")
+    originals = {}
+    for name, data in [("Biên bản.pdf", b"%PDF-1.4 bien ban"), ("Ảnh khai mạc.png", bytes(range(256)) * 40)]:
+        evidence = Evidence.objects.create(
+            update=update, file=ContentFile(data, name=name), original_name=name, size=len(data), sha256="-"
+        )
+        originals[evidence.file.name] = data
+    assert {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]} == set(originals)  # in the bucket
+
+    call_command("backup", dir=str(tmp_path / "backups"), stdout=__import__("io").StringIO())
+    [archive] = (tmp_path / "backups").glob("pci-backup-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        assert {n.removeprefix("files/") for n in tar.getnames() if n.startswith("files/")} == set(originals)
+        for key, data in originals.items():
+            assert tar.extractfile(f"files/{key}").read() == data
+
+    # Another machine: an empty database and an empty bucket, configured as the README says.
+    s3.create_bucket(Bucket="pci-restored")
+    url, query = empty_database
+    done = restore(
+        archive,
+        url,
+        S3_BUCKET="pci-restored",
+        S3_ENDPOINT_URL=s3_server,
+        S3_REGION="us-east-1",
+        S3_ACCESS_KEY_ID="test",
+        S3_SECRET_ACCESS_KEY="test",
+    )
+    try:
+        assert done.returncode == 0, done.stderr[-3000:]
+        restored = {
+            o["Key"]: s3.get_object(Bucket="pci-restored", Key=o["Key"])["Body"].read()
+            for o in s3.list_objects_v2(Bucket="pci-restored")["Contents"]
+        }
+        assert restored == originals
+        assert query(EVIDENCE) == rows(EVIDENCE)
+    finally:
+        empty_and_delete(s3, "pci-restored")

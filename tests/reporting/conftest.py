@@ -4,6 +4,7 @@ import datetime
 import zoneinfo
 
 import pytest
+import time_machine
 
 from accounts.models import User
 from plans.models import Goal, Task
@@ -135,3 +136,15 @@ def eager(settings, tmp_path):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def accepted(deadline, unit_tasks, org, heads, people):
+    """The trade division's report for the deadline, sent and accepted: the consolidated report has content."""
+    from reporting import services
+
+    with time_machine.travel(at(2025, 11, 12), tick=False):
+        sub = services.start_submission(deadline, org["qltm"])
+        services.save_draft(sub, heads["bob"], {"summary": "Hoàn thành các nhiệm vụ về xúc tiến thương mại."})
+        services.accept_report(services.submit_report(sub, heads["bob"]), people["carol"])
+    return sub

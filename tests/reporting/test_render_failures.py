@@ -5,28 +5,16 @@ import datetime
 import socket
 
 import pytest
-import time_machine
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from pci_portal.celery import app
-from reporting import services, tasks
+from reporting import tasks
 from reporting.models import RenderedReport
 
-from .conftest import at
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def accepted(deadline, unit_tasks, org, heads, people):
-    with time_machine.travel(at(2025, 11, 12), tick=False):
-        sub = services.start_submission(deadline, org["qltm"])
-        services.save_draft(sub, heads["bob"], {"summary": "Hoàn thành các nhiệm vụ về xúc tiến thương mại."})
-        services.accept_report(services.submit_report(sub, heads["bob"]), people["carol"])
-    return sub
 
 
 @pytest.fixture
