@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pci_portal.spreadsheets import text_cell
+
 from . import services
 from .models import Unit, User, UserImport
 
@@ -51,8 +53,10 @@ def build_template(by):
     for cell in units_ws[1]:
         cell.font = Font(bold=True)
     units = Unit.objects.managed_by(by).filter(is_active=True).order_by("path")
-    for unit in units:
-        units_ws.append([unit.code, unit.name, unit.get_kind_display()])
+    for row, unit in enumerate(units, start=2):
+        # Names and codes are typed by administrators: text, never a formula.
+        for column, value in enumerate([unit.code, unit.name, str(unit.get_kind_display())], start=1):
+            text_cell(units_ws.cell(row=row, column=column), value)
     units_ws.column_dimensions["A"].width = 28
     units_ws.column_dimensions["B"].width = 60
     help_ws = wb.create_sheet("Hướng dẫn")

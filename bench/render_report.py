@@ -4,7 +4,10 @@ Builds everything in a throwaway SQLite database in a temporary folder (or in th
 --database-url, e.g. postgres://postgres@127.0.0.1:5432/pci_bench, which is dropped and recreated),
 then prints the seconds each step takes.
 
-    python bench/render_report.py [--tasks 500] [--units 40] [--pdf-out report.pdf]
+    python bench/render_report.py [--tasks 500] [--units 40] [--pdf-out report.pdf] [--profile pdf.txt]
+
+Prints wall and CPU seconds (of this process: machine load hardly changes it) per format.
+bench/reports.py runs it for 100, 500 and 2,000 tasks and prints the ratios.
 """
 
 import argparse
@@ -40,6 +43,8 @@ def main():
     parser.add_argument("--database-url", help="default: SQLite in a temporary folder")
     parser.add_argument("--pdf-out", help="also keep the PDF here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--profile", help="write a pyinstrument profile of the PDF rendering here (text)")
+    parser.add_argument("--html-out", help="also keep the HTML that WeasyPrint lays out")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="pci-bench-")
@@ -69,16 +74,37 @@ def main():
     deadline = build(args.tasks, args.units)
     from reporting.report import build_consolidated_context, render_docx, render_pdf, render_xlsx
 
-    t0 = time.perf_counter()
+    # A report worker imports WeasyPrint when it starts (reporting.tasks): a render does not pay for it.
+    t0, c0 = time.perf_counter(), time.process_time()
+    import weasyprint  # noqa: F401
+
+    print(f"import weasyprint: {time.perf_counter() - t0:.2f} s, CPU {time.process_time() - c0:.2f} s")
+
+    t0, c0 = time.perf_counter(), time.process_time()
     context = build_consolidated_context(deadline, on=datetime.date(2025, 11, 21))
-    print(f"context: {time.perf_counter() - t0:.2f} s")
+    print(f"context: {time.perf_counter() - t0:.2f} s, CPU {time.process_time() - c0:.2f} s")
+    if args.html_out:
+        from django.template.loader import render_to_string
+
+        from reporting.report import FONT_DIR
+
+        html = render_to_string("reporting/report_pdf.html", {**context, "font_url": FONT_DIR.resolve().as_uri()})
+        Path(args.html_out).write_text(html)
     n_rows = sum(len(u["rows"]) for u in context["units"])
     print(f"tasks in report: {n_rows}, units: {len(context['units'])}, reported: {len(context['units_reported'])}")
     for name, fn in (("PDF", render_pdf), ("Excel", render_xlsx), ("Word", render_docx)):
-        t0 = time.perf_counter()
+        if args.profile and name == "PDF":
+            from pyinstrument import Profiler
+
+            profiler = Profiler()
+            profiler.start()
+        t0, c0 = time.perf_counter(), time.process_time()
         data = fn(context)
-        seconds = time.perf_counter() - t0
-        print(f"{name}: {seconds:.2f} s, {len(data) / 1024:.0f} KiB")
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+        print(f"{name}: {seconds:.2f} s, CPU {cpu:.2f} s, {len(data) / 1024:.0f} KiB")
+        if args.profile and name == "PDF":
+            profiler.stop()
+            Path(args.profile).write_text(profiler.output_text(show_all=bool(os.environ.get("PROFILE_ALL"))))
         if name == "PDF" and args.pdf_out:
             Path(args.pdf_out).write_bytes(data)
     if not args.keep:

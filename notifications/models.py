@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -130,6 +132,44 @@ class ReminderLogQuerySet(models.QuerySet):
     def failed(self):
         return self.filter(status=ReminderLog.Status.FAILED)
 
+    def claim(self, rows, chunk=500):
+        """Claim many reminders at once: insert the unsaved `rows`, skipping every one whose (kind, item,
+        recipient, step, due date) is logged already, and return those inserted now, with their ids.
+
+        One `INSERT … ON CONFLICT DO NOTHING … RETURNING` per `chunk` rows (PostgreSQL, SQLite ≥ 3.35): what
+        `bulk_create(ignore_conflicts=True)` sends, with the inserted rows read back in the same statement. A
+        row another run inserted and has not committed yet makes this one wait for it, then skip it.
+        """
+        from django.db import connections
+
+        connection = connections[self.db]
+        fields = [f for f in ReminderLog._meta.concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        claimed = []
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            params = [f.get_db_prep_save(f.pre_save(row, True), connection) for row in part for f in fields]
+            sql = (
+                f"INSERT INTO {quote(ReminderLog._meta.db_table)} ({columns}) VALUES "
+                + ", ".join([placeholders] * len(part))
+                + f" ON CONFLICT DO NOTHING RETURNING {quote('id')}, {quote('kind')}, {quote('item_id')}, "
+                f"{quote('recipient_id')}, {quote('step')}, {quote('due_date')}"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                returned = cursor.fetchall()
+            by_key = {row.key: row for row in part}
+            for pk, kind, item_id, recipient_id, step, due_date in returned:
+                if isinstance(due_date, str):  # SQLite gives the text back
+                    due_date = datetime.date.fromisoformat(due_date)
+                row = by_key[(kind, item_id, recipient_id, step, due_date)]
+                row.pk = pk
+                row._state.adding, row._state.db = False, self.db
+                claimed.append(row)
+        return claimed
+
 
 class ReminderLog(models.Model):
     """One reminder step for one item and one person, claimed (inserted) before it is sent: never sent twice."""
@@ -174,6 +214,11 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.item_id} – {self.recipient} – {self.step}"
+
+    @property
+    def key(self):
+        """What the unique constraint holds once: one reminder step of one item for one person and due date."""
+        return (self.kind, self.item_id, self.recipient_id, self.step, self.due_date)
 
 
 class NotificationPreference(models.Model):

@@ -6,6 +6,11 @@ Exactly once: each (item kind, item id, recipient, step) is claimed by inserting
 unique constraint, committed before the e-mail goes out. A retried task, a second run at the same time or a
 restarted worker finds the row and sends nothing. A failed send is recorded (status "failed" and the error)
 and claimed again, atomically, by a later run.
+
+At province scale (3,000 people, 10,000 reminders) the run works in batches of people: one INSERT … ON
+CONFLICT DO NOTHING claims every reminder of a batch, one INSERT makes their bell notifications, the digests
+go out over one SMTP connection, and one UPDATE marks them sent — SQL statements grow with batches of people,
+not with reminders (bench/reminders.py, docs/benchmarks.md).
 """
 
 import datetime
@@ -14,28 +19,39 @@ import logging
 import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from itertools import groupby
 from urllib.parse import urlsplit
 
 import holidays
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext_noop, override
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Unit, User
 from plans.models import Plan, Task, TaskOccurrence
 from reporting.access import deadline_path_for
 from reporting.models import Deadline
 
-from .emails import build_email
+from .emails import EmailTemplates
 from .models import Notification, NotificationPreference, ReminderLog, ReminderPolicy
 
 logger = logging.getLogger(__name__)
 
 WEEKDAYS = {5: "Thứ Bảy", 6: "Chủ nhật"}
+BATCH = 100  # people per claim: one INSERT of their log rows, one of their notifications, one UPDATE once sent
+
+
+def _translated(*parts):
+    """Text translated when it is shown, in the language active then (the recipient's, for a digest or a bell
+    notification), not in the run's: each part is (message, parameters), one line each."""
+    return lazy(lambda: "\n".join(_(message) % params for message, params in parts), str)()
 
 
 @cache
@@ -45,6 +61,12 @@ def _vn_holidays(year):
 
 def day_off_note(day):
     """'Hạn rơi vào Chủ nhật' / 'Hạn rơi vào ngày nghỉ lễ Tết Nguyên đán (…)', or '' on a working day."""
+    return _day_off_note(day, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _day_off_note(day, language):
+    # Asked for every reminder of every digest: a run has few due dates and two languages.
     name = _vn_holidays(day.year).get(day)
     if name:
         if "Nguyên Đán" in name or name == "29 Tết":
@@ -70,12 +92,33 @@ class Reminder:
     step: str
     recipient: User
     on: datetime.date
-    detail: str = ""  # e.g. the units that still owe a report (escalation)
+    detail: str = ""  # e.g. the units that still owe a report (escalation); translated when shown (_translated)
 
     @property
     def key(self):
         # The due date is part of it: when a deadline moves, its reminders are owed again.
         return (self.kind, self.item_id, self.recipient.pk, self.step, self.due_date)
+
+    def log_row(self, wanted=True, attempt=1):
+        """The unsaved ReminderLog row that claims this reminder: pending (with `attempt` counted: the e-mail is
+        about to go), or skipped when the person does not want it by e-mail."""
+        return ReminderLog(
+            kind=self.kind,
+            item_id=self.item_id,
+            recipient=self.recipient,
+            step=self.step,
+            title=self.title[:255],
+            due_date=self.due_date,
+            run_date=self.on,
+            status=ReminderLog.Status.PENDING if wanted else ReminderLog.Status.SKIPPED,
+            attempts=attempt if wanted else 0,
+        )
+
+    def notification(self):
+        """The bell notification of this reminder, in the active language (see `notifications_of`)."""
+        return Notification(
+            user=self.recipient, title=self.notification_title()[:255], body=self.notification_body(), url=self.path
+        )
 
     @property
     def url(self):
@@ -124,7 +167,7 @@ class Reminder:
         if self.day_off:
             lines.append(self.day_off)
         if self.detail:
-            lines.append(self.detail)
+            lines.append(str(self.detail))
         return "\n".join(lines)
 
 
@@ -241,20 +284,21 @@ def report_reminders(on, default, by_plan):
     deadlines = Deadline.objects.filter(rule__plan__tracked=True).select_related(
         "rule__plan__focal_unit", "rule__plan__issuer", "rule__to_unit"
     )
-    owing_by_deadline = {}
+    steps = {}
     for deadline in deadlines:
         policy = by_plan.get(deadline.rule.plan_id, default)
         step = policy.step_for(deadline.due_date, on)
         escalate = policy.escalates(deadline.due_date, on)
-        if step is None and not escalate:
-            continue
-        owing = list(deadline.units_still_owing().select_related("agency"))
-        if owing:
-            owing_by_deadline[deadline] = (step, escalate, owing)
+        if step is not None or escalate:
+            steps[deadline] = (step, escalate)
+    # Who still owes what, for every deadline at once; each deadline's units prefetched for deadline_path_for.
+    owing_of = Deadline.objects.filter(pk__in=[d.pk for d in steps]).units_still_owing()
+    owing_by_deadline = {d: (*steps[d], owing_of[d.pk]) for d in steps if owing_of.get(d.pk)}
+    prefetch_units(list(owing_by_deadline))
     unit_ids = {u.pk for _s, _e, owing in owing_by_deadline.values() for u in owing}
     heads, officials = _users_by_unit(unit_ids)
     leaders = _agency_leaders({u.agency_id for _s, _e, owing in owing_by_deadline.values() for u in owing})
-    unit_note = _("Đơn vị: %(unit)s")
+    unit_note = gettext_noop("Đơn vị: %(unit)s")
     for deadline, (step, escalate, owing) in owing_by_deadline.items():
         common = {
             "kind": ReminderLog.Kind.REPORT,
@@ -266,20 +310,28 @@ def report_reminders(on, default, by_plan):
         }
         if step:
             for unit in owing:
+                detail = _translated((unit_note, {"unit": unit}))
                 for user in heads.get(unit.pk) or officials.get(unit.pk) or []:
                     path = deadline_path_for(user, deadline)
-                    detail = unit_note % {"unit": unit}
                     reminders.append(Reminder(step=step, recipient=user, detail=detail, path=path, **common))
         if escalate:
             by_agency = defaultdict(list)
             for unit in owing:
                 by_agency[unit.agency_id].append(unit)
             for agency_id, units in by_agency.items():
-                detail = _("Đơn vị chưa nộp: %(units)s") % {"units": ", ".join(str(u) for u in units)}
+                names = ", ".join(str(u) for u in units)
+                detail = _translated((gettext_noop("Đơn vị chưa nộp: %(units)s"), {"units": names}))
                 for leader in leaders.get(agency_id, []):
                     path = deadline_path_for(leader, deadline)
                     reminders.append(Reminder(step="escalate", recipient=leader, detail=detail, path=path, **common))
     return reminders
+
+
+def prefetch_units(deadlines):
+    """Each deadline's owing units, so that deadline_path_for answers every recipient without a query."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(deadlines, Prefetch("units", queryset=Unit.objects.order_by("path")))
 
 
 def task_reminders(on, default, by_plan):
@@ -311,7 +363,7 @@ def task_reminders(on, default, by_plan):
         if step or escalate:
             due.append((task, occurrence.due_date, step, escalate))
     heads, officials = _users_by_unit({task.lead_unit_id for task, _d, _s, _e in due})
-    lead_note = _("Đơn vị chủ trì: %(unit)s")
+    lead_note = gettext_noop("Đơn vị chủ trì: %(unit)s")
     for task, due_date, step, escalate in due:
         common = {
             "kind": ReminderLog.Kind.TASK,
@@ -319,21 +371,20 @@ def task_reminders(on, default, by_plan):
             "title": task.title,
             "plan": task.plan.display_number,
             "due_date": due_date,
-            "path": f"/tasks/{task.pk}/",
+            "path": reverse("plans:task_detail", args=[task.pk]),
             "on": on,
+            "detail": _translated((lead_note, {"unit": task.lead_unit})),
         }
         if step:
             people = [u for u in task.assignees.all() if u.is_active and u.email]
             if not people:
                 people = officials.get(task.lead_unit_id, []) + heads.get(task.lead_unit_id, [])
-            detail = lead_note % {"unit": task.lead_unit}
             for user in people:
-                reminders.append(Reminder(step=step, recipient=user, detail=detail, **common))
+                reminders.append(Reminder(step=step, recipient=user, **common))
         if escalate:
             leader_user = getattr(task.leader, "user", None) if task.leader_id else None
             if leader_user and leader_user.is_active and leader_user.email:
-                detail = lead_note % {"unit": task.lead_unit}
-                reminders.append(Reminder(step="escalate", recipient=leader_user, detail=detail, **common))
+                reminders.append(Reminder(step="escalate", recipient=leader_user, **common))
     return reminders
 
 
@@ -366,39 +417,70 @@ def generate_deadlines(on):
                     logger.exception("deadlines of plan %s for %s could not be generated", plan.pk, year)
 
 
-def _claim(reminder):
-    """Insert the log row (or take back a failed one): its id when this run owns the reminder now, else None."""
-    try:
-        with transaction.atomic():
-            row = ReminderLog.objects.create(
-                kind=reminder.kind,
-                item_id=reminder.item_id,
-                recipient=reminder.recipient,
-                step=reminder.step,
-                title=reminder.title[:255],
-                due_date=reminder.due_date,
-                run_date=reminder.on,
+def claim(reminders, wanted=lambda reminder: True, attempt=1):
+    """Claim `reminders` (of any number of people) in bulk: {key: log row} of those this run owns now.
+
+    Their log rows are inserted with one INSERT … ON CONFLICT DO NOTHING (ReminderLog.objects.claim), and
+    the bell notifications of those inserted with one more INSERT, in one transaction committed before any
+    e-mail goes out. A reminder whose row was there already is this run's only if that row had failed: it is
+    taken back by exactly one run (the UPDATE locks the row and a concurrent run re-reads status != failed
+    once the lock is released). Returns (claimed {key: row}, notifications {key: notification} made now).
+    """
+    ordered = _lock_order(reminders)
+    rows = [r.log_row(wanted(r), attempt) for r in ordered]
+    with transaction.atomic():
+        inserted = {row.key: row for row in ReminderLog.objects.claim(rows)}
+        made = [r for r in ordered if r.key in inserted]
+        notes = Notification.objects.bulk_create(notifications_of(made))
+        owned = dict(inserted)
+        for row in rows:
+            if row.key in inserted:
+                continue
+            # Already claimed (or a failed send waiting for a later run): only a failed row is taken back.
+            same = ReminderLog.objects.filter(
+                kind=row.kind, item_id=row.item_id, recipient=row.recipient, step=row.step, due_date=row.due_date
             )
-            Notification.objects.create(
-                user=reminder.recipient,
-                title=reminder.notification_title()[:255],
-                body=reminder.notification_body(),
-                url=reminder.path,
+            taken = same.filter(status=ReminderLog.Status.FAILED).update(
+                status=row.status, error="", attempts=F("attempts") + row.attempts
             )
-        return row.pk
-    except IntegrityError:
-        # Already claimed. A failed send is taken back by exactly one run: the UPDATE locks the row and a
-        # concurrent run re-reads status != failed once the lock is released.
-        same = ReminderLog.objects.filter(
-            kind=reminder.kind,
-            item_id=reminder.item_id,
-            recipient=reminder.recipient,
-            step=reminder.step,
-            due_date=reminder.due_date,
-        )
-        if same.filter(status=ReminderLog.Status.FAILED).update(status=ReminderLog.Status.PENDING, error="") == 1:
-            return same.values_list("pk", flat=True).first()
-        return None
+            if taken == 1:
+                row.pk = same.values_list("pk", flat=True).first()
+                row.taken_back = True
+                owned[row.key] = row
+    return owned, {r.key: n for r, n in zip(made, notes, strict=True)}
+
+
+def notifications_of(reminders):
+    """The bell notifications of `reminders` (each person's together), each in its recipient's language."""
+    notes = []
+    for _pk, theirs in groupby(reminders, key=lambda r: r.recipient.pk):
+        theirs = list(theirs)
+        with override(theirs[0].recipient.language or settings.LANGUAGE_CODE):
+            notes += [r.notification() for r in theirs]
+    return notes
+
+
+def _lock_order(reminders):
+    """The same total order in every run (the order of the digests), so two runs inserting the same rows at the
+    same time wait for each other in one direction and never deadlock."""
+    return sorted(reminders, key=lambda r: (r.recipient.email, r.recipient.pk, r.kind, r.item_id, r.step, r.due_date))
+
+
+def release(owned, notifications, reminders, reason):
+    """Give back the claims of reminders this run will not try after all (the mail server stopped answering):
+    a later run claims them again. Rows inserted now go, with their bell notifications; rows taken back from
+    an earlier failure are failed again."""
+    rows = [owned[r.key] for r in reminders if r.key in owned]
+    new = [row.pk for row in rows if not getattr(row, "taken_back", False)]
+    with transaction.atomic():
+        ReminderLog.objects.filter(pk__in=new).delete()
+        made = [notifications[r.key].pk for r in reminders if r.key in notifications]
+        Notification.objects.filter(pk__in=made).delete()
+        for row in rows:
+            if getattr(row, "taken_back", False):
+                ReminderLog.objects.filter(pk=row.pk).update(
+                    status=ReminderLog.Status.FAILED, error=reason[:2000], attempts=F("attempts") - row.attempts
+                )
 
 
 def digest_context(user, reminders):
@@ -412,7 +494,7 @@ def digest_context(user, reminders):
         "task_count": len(tasks),
         "overdue_count": sum(1 for r in reminders if r.overdue),
         "on": reminders[0].on,
-        "preferences_url": settings.SITE_URL + "/notifications/preferences/",
+        "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
     }
 
 
@@ -457,7 +539,8 @@ def send_reminders(on=None, dry_run=False, now=None):
 
 
 def _send_all(by_person, preferences, now, dry_run, result, mailer):
-    for user in sorted(by_person, key=lambda u: u.email):
+    due = []  # (person, their reminders, their preferences), in the order of their addresses
+    for user in sorted(by_person, key=lambda u: (u.email, u.pk)):
         mine = digest_order(by_person[user])
         preference = preferences.get(user.pk) or NotificationPreference(user=user)
         if now is not None and not dry_run and timezone.localtime(now).hour < preference.digest_hour:
@@ -471,14 +554,18 @@ def _send_all(by_person, preferences, now, dry_run, result, mailer):
                 )
             result.sent += len(mine)
             continue
+        due.append((user, mine, preference))
+    templates = EmailTemplates("reminder-digest") if due else None
+    for start in range(0, len(due), BATCH):
+        batch = due[start : start + BATCH]
         if mailer.broken is not None:
-            result.deferred += len(mine)  # not claimed: the retry (or tomorrow's run) finds them again
+            result.deferred += sum(len(mine) for _u, mine, _p in batch)  # not claimed: a later run finds them
             continue
         try:
-            _send_digest(user, mine, preference, result, mailer)
-        except Exception as exc:  # one bad person must not stop the run
-            logger.exception("reminders for %s failed", user)
-            result.errors.append(f"{user.email}: {exc}")
+            _send_batch(batch, result, mailer, templates)
+        except Exception as exc:  # the claim itself failed (the database): the next batch may still go
+            logger.exception("reminders for %s people failed", len(batch))
+            result.errors.append(f"{len(batch)} digest(s): {exc}")
     if result.deferred:
         result.errors.append(
             f"{result.deferred} reminder(s) not tried: the mail server stopped answering ({mailer.broken!r})"
@@ -495,41 +582,47 @@ def _already_claimed(reminders):
     return set(rows.values_list("kind", "item_id", "recipient_id", "step", "due_date"))
 
 
-def _send_digest(user, reminders, preference, result, mailer):
-    claimed, row_of = [], {}
-    with transaction.atomic():
-        for reminder in reminders:
-            pk = _claim(reminder)
-            if pk:
-                claimed.append(reminder)
-                row_of[reminder.key] = pk
-            else:
-                result.skipped += 1
-    if not claimed:
-        return
-    wanted = [r for r in claimed if _wants_email(r, preference)]
-    unwanted = [r for r in claimed if r not in wanted]
-    if unwanted:
-        ReminderLog.objects.filter(pk__in=[row_of[r.key] for r in unwanted]).update(status=ReminderLog.Status.SKIPPED)
-        result.skipped += len(unwanted)
-    if not wanted:
-        return
-    rows = [row_of[r.key] for r in wanted]
-    ReminderLog.objects.filter(pk__in=rows).update(attempts=F("attempts") + 1)
+def _send_batch(batch, result, mailer, templates):
+    """Claim the reminders of a batch of people at once, then send each person's digest over the one
+    connection; one UPDATE marks the sent ones. A failed digest is recorded; when the server stops answering,
+    the people not tried yet are given back (not claimed) for a later run."""
+    preference_of = {user.pk: preference for user, _m, preference in batch}
+    owned, notifications = claim(
+        [r for _u, mine, _p in batch for r in mine],
+        wanted=lambda r: _wants_email(r, preference_of[r.recipient.pk]),
+    )
+    sent = []
     try:
-        message = build_email("reminder-digest", digest_context(user, wanted), [user.email], user.language)
-        message.extra_headers["Message-ID"] = digest_message_id(rows)
-        mailer.send(message)
-    except Exception as exc:
-        ReminderLog.objects.filter(pk__in=rows).update(status=ReminderLog.Status.FAILED, error=str(exc)[:2000])
-        result.errors.append(f"{user.email}: {exc}")
-        logger.warning("reminder e-mail to %s failed: %s", user.email, exc)
-        return
-    ReminderLog.objects.filter(pk__in=rows).update(status=ReminderLog.Status.SENT, sent_at=timezone.now())
-    result.sent += len(wanted)
-    result.emails += 1
-    for r in wanted:
-        result.lines.append(f"{user.email}\t{r.kind_label}: {r.title}\t{r.due_date:%d/%m/%Y}\t{r.step}")
+        for n, (user, mine, preference) in enumerate(batch):
+            if mailer.broken is not None:
+                rest = [r for _u, others, _p in batch[n:] for r in others]
+                release(owned, notifications, rest, f"not tried: the mail server stopped answering ({mailer.broken!r})")
+                result.deferred += len(rest)
+                break
+            claimed = [r for r in mine if r.key in owned]
+            result.skipped += len(mine) - len(claimed)
+            wanted = [r for r in claimed if _wants_email(r, preference)]
+            result.skipped += len(claimed) - len(wanted)
+            if not wanted:
+                continue
+            rows = [owned[r.key].pk for r in wanted]
+            try:
+                message = templates.build(digest_context(user, wanted), [user.email], user.language)
+                message.extra_headers["Message-ID"] = digest_message_id(rows)
+                mailer.send(message)
+            except Exception as exc:  # one bad person must not stop the run
+                ReminderLog.objects.filter(pk__in=rows).update(status=ReminderLog.Status.FAILED, error=str(exc)[:2000])
+                result.errors.append(f"{user.email}: {exc}")
+                logger.warning("reminder e-mail to %s failed: %s", user.email, exc)
+                continue
+            sent += rows
+            result.sent += len(wanted)
+            result.emails += 1
+            for r in wanted:
+                result.lines.append(f"{user.email}\t{r.kind_label}: {r.title}\t{r.due_date:%d/%m/%Y}\t{r.step}")
+    finally:
+        if sent:
+            ReminderLog.objects.filter(pk__in=sent).update(status=ReminderLog.Status.SENT, sent_at=timezone.now())
 
 
 # --- The focal office reminds, with one click, the units that have not reported ---------------------
@@ -549,33 +642,36 @@ def remind_units_now(deadline, by, on=None):
     on = on or timezone.localdate()
     owing = list(deadline.units_still_owing())
     heads, officials = _users_by_unit({u.pk for u in owing})
+    prefetch_units([deadline])
+    asked = (gettext_noop("%(name)s (đơn vị đầu mối) đề nghị đơn vị gửi báo cáo."), {"name": by.get_full_name()})
+    reminders_of = {}
+    for unit in owing:
+        detail = _translated((gettext_noop("Đơn vị: %(unit)s"), {"unit": unit}), asked)
+        reminders_of[unit] = [
+            Reminder(
+                kind=ReminderLog.Kind.REPORT,
+                item_id=deadline.pk,
+                title=deadline.rule.title,
+                plan=deadline.rule.plan.display_number,
+                due_date=deadline.due_date,
+                path=deadline_path_for(user, deadline),
+                step=manual_step(on),
+                recipient=user,
+                on=on,
+                detail=detail,
+            )
+            for user in heads.get(unit.pk) or officials.get(unit.pk) or []
+        ]
     reminded, already, claimed = [], [], []
     with transaction.atomic():
-        for unit in owing:
-            people = heads.get(unit.pk) or officials.get(unit.pk) or []
-            rows = []
-            for user in people:
-                reminder = Reminder(
-                    kind=ReminderLog.Kind.REPORT,
-                    item_id=deadline.pk,
-                    title=deadline.rule.title,
-                    plan=deadline.rule.plan.display_number,
-                    due_date=deadline.due_date,
-                    path=deadline_path_for(user, deadline),
-                    step=manual_step(on),
-                    recipient=user,
-                    on=on,
-                    detail=_("Đơn vị: %(unit)s") % {"unit": unit}
-                    + "\n"
-                    + _("%(name)s (đơn vị đầu mối) đề nghị đơn vị gửi báo cáo.") % {"name": by.get_full_name()},
-                )
-                pk = _claim(reminder)
-                if pk:
-                    rows.append(pk)
+        # attempt=0: the Celery task that sends them counts its own attempts.
+        owned, _notifications = claim([r for rs in reminders_of.values() for r in rs], attempt=0)
+        for unit, reminders in reminders_of.items():
+            rows = [owned[r.key].pk for r in reminders if r.key in owned]
             if rows:
                 reminded.append(unit)
                 claimed += rows
-            elif people:
+            elif reminders:
                 already.append(unit)
         if claimed:
             from .tasks import send_logged_reminders_task
@@ -604,6 +700,7 @@ def send_logged_reminders(log_ids):
             pk__in={r.item_id for r in rows if r.kind == ReminderLog.Kind.REPORT}
         ).select_related("rule__plan__focal_unit", "rule__plan__issuer", "rule__to_unit")
     }
+    prefetch_units(list(deadlines.values()))
     by_person = defaultdict(list)
     for row in rows:
         deadline = deadlines.get(row.item_id)
@@ -626,15 +723,19 @@ def send_logged_reminders(log_ids):
             )
         )
     errors = []
-    for user, items in by_person.items():
-        ids = [row.pk for row, _r in items]
-        ReminderLog.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1)
-        try:
-            context = digest_context(user, [r for _row, r in items])
-            build_email("reminder-digest", context, [user.email], user.language).send()
-        except Exception as exc:
-            ReminderLog.objects.filter(pk__in=ids).update(status=ReminderLog.Status.FAILED, error=str(exc)[:2000])
-            errors.append(f"{user.email}: {exc}")
-            continue
-        ReminderLog.objects.filter(pk__in=ids).update(status=ReminderLog.Status.SENT, sent_at=timezone.now())
+    templates, mailer = EmailTemplates("reminder-digest"), Mailer()
+    try:
+        for user, items in by_person.items():
+            ids = [row.pk for row, _r in items]
+            ReminderLog.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1)
+            try:
+                context = digest_context(user, [r for _row, r in items])
+                mailer.send(templates.build(context, [user.email], user.language))
+            except Exception as exc:
+                ReminderLog.objects.filter(pk__in=ids).update(status=ReminderLog.Status.FAILED, error=str(exc)[:2000])
+                errors.append(f"{user.email}: {exc}")
+                continue
+            ReminderLog.objects.filter(pk__in=ids).update(status=ReminderLog.Status.SENT, sent_at=timezone.now())
+    finally:
+        mailer.close()
     return errors

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .history import tracked_models
 from .inputs import int_param
+from .spreadsheets import csv_field
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -162,7 +163,8 @@ def audit_log(request):
                 base = [f"{row['when']:%d/%m/%Y %H:%M:%S}", row["user"], row["username"], row["model"],
                         row["object_id"], row["object"], row["type"]]  # fmt: skip
                 for field, before, after in row["changes"] or [("", "", "")]:
-                    yield writer.writerow([*base, field, before, after])
+                    # Text people typed (titles, names, notes) is never a formula in the spreadsheet.
+                    yield writer.writerow([csv_field(v) for v in (*base, field, before, after)])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="nhat-ky-thay-doi-{timezone.localdate():%Y%m%d}.csv"'

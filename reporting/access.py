@@ -64,7 +64,16 @@ def can_track_deadline(user, deadline):
     if user.role != User.Role.LEADER or user.reading_scope is None:
         return False
     scope = user.reading_scope
-    return leads_over(user, deadline.rule.plan.issuer) or deadline.units.filter(scope.q()).exists()
+    if leads_over(user, deadline.rule.plan.issuer):
+        return True
+    if _units_prefetched(deadline):
+        return any(scope.contains(u) for u in deadline.units.all())
+    return deadline.units.filter(scope.q()).exists()
+
+
+def _units_prefetched(deadline):
+    """The deadline's owing units were prefetched (a run over many deadlines): answer from them, no query."""
+    return "units" in getattr(deadline, "_prefetched_objects_cache", {})
 
 
 def deadline_path_for(user, deadline):
@@ -73,13 +82,21 @@ def deadline_path_for(user, deadline):
 
     The focal office that manages it → its tracker; a unit head or official whose unit owes the report → the
     unit's report form; leadership → the read-only tracker; anyone else → their list of reports.
+    With the deadline's `units` prefetched (a reminder run over many people) it sends no query.
     """
     if can_manage_deadline(user, deadline):
         return reverse("reporting:tracker", args=[deadline.pk])
     unit = user.unit
     if unit is not None and user.role != User.Role.LEADER:
-        own = deadline.units.filter(path__startswith=unit.path, agency_id=unit.agency_id).order_by("path")
-        owing = own.filter(pk=unit.pk).first() or own.first()
+        if _units_prefetched(deadline):
+            own = sorted(
+                (u for u in deadline.units.all() if u.is_within(unit) and u.agency_id == unit.agency_id),
+                key=lambda u: u.path,
+            )
+            owing = next((u for u in own if u.pk == unit.pk), own[0] if own else None)
+        else:
+            own = deadline.units.filter(path__startswith=unit.path, agency_id=unit.agency_id).order_by("path")
+            owing = own.filter(pk=unit.pk).first() or own.first()
         if owing is not None:
             return reverse("reporting:submission", args=[deadline.pk, owing.pk])
     if can_track_deadline(user, deadline):

@@ -201,6 +201,24 @@ class DeadlineQuerySet(models.QuerySet):
         """The deadlines `unit` owes a report on (the one home of "who owes a report", with units_still_owing)."""
         return self.filter(units=unit)
 
+    def units_still_owing(self):
+        """{deadline id: [units still owing it, in tree order, with their agency]} for these deadlines, in one
+        query whatever their number: `Deadline.units_still_owing()` for many deadlines at once."""
+        through = Deadline.units.through
+        done = Submission.objects.filter(
+            deadline_id=models.OuterRef("deadline_id"), unit_id=models.OuterRef("unit_id"), status__in=REPORTED
+        )
+        links = (
+            through.objects.filter(deadline__in=self)
+            .exclude(models.Exists(done))
+            .select_related("unit__agency")
+            .order_by("unit__path")
+        )
+        owing = {}
+        for link in links:
+            owing.setdefault(link.deadline_id, []).append(link.unit)
+        return owing
+
 
 class Deadline(models.Model):
     """The dated occurrence of a reporting rule in one year, with the period the report covers."""
@@ -289,9 +307,7 @@ class Deadline(models.Model):
 
     def units_still_owing(self):
         """Owing units that have not submitted (a returned report is owed again)."""
-        done = self.submissions.filter(status__in=[Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]).values(
-            "unit_id"
-        )
+        done = self.submissions.filter(status__in=REPORTED).values("unit_id")
         return self.owing_units().exclude(pk__in=done)
 
     def is_past(self, on=None):
@@ -316,6 +332,8 @@ class Deadline(models.Model):
         return [(unit, by_unit.get(unit.pk), tracker_state(by_unit.get(unit.pk), self, on)) for unit in units]
 
     def owes(self, unit):
+        if "units" in getattr(self, "_prefetched_objects_cache", {}):
+            return any(u.pk == unit.pk for u in self.units.all())
         return self.units.filter(pk=unit.pk).exists()
 
     def clean(self):
@@ -413,6 +431,10 @@ class Submission(models.Model):
 
     def tracker_state(self, on=None):
         return tracker_state(self, self.deadline, on)
+
+
+# A unit has reported once its report is submitted or accepted; a returned report is owed again.
+REPORTED = [Submission.Status.SUBMITTED, Submission.Status.ACCEPTED]
 
 
 class TrackerState(models.TextChoices):

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
 
 from pci_portal.inputs import xml_safe_data
+from pci_portal.spreadsheets import text_cell
 from plans.models import Task
 
 from .models import Submission, SubmissionRow, tracker_state
@@ -322,18 +323,6 @@ def render_pdf(context, progress=_noop):
     return data
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text_cell(cell, value):
-    """User text is stored as a string, never a formula, and Excel keeps it as text when edited."""
-    cell.value = value
-    if isinstance(value, str) and value:
-        cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
-            cell.quotePrefix = True
-
-
 def _sheet_title(name, used):
     bad = "[]:*?/\\"
     title = "".join("-" if c in bad else c for c in name)[:28].strip() or "Đơn vị"
@@ -408,7 +397,7 @@ def render_xlsx(context, progress=_noop):
         for r, values in enumerate(rows, start=top + 1):
             for c, value in enumerate(values, start=1):
                 cell = ws.cell(row=r, column=c)
-                _text_cell(cell, value)
+                text_cell(cell, value)
                 cell.font, cell.border, cell.alignment = body_font, border, wrap
                 if c in date_cols and isinstance(value, datetime.date):
                     cell.number_format = "DD/MM/YYYY"
@@ -431,7 +420,7 @@ def render_xlsx(context, progress=_noop):
         span = min(sum(widths), PRINTABLE_WIDTH)
         for i, line in enumerate(lines, start=1):
             cell = ws.cell(row=i, column=1)
-            _text_cell(cell, line)
+            text_cell(cell, line)
             cell.font = Font(name="Times New Roman", bold=i == 1, size=13 if i == 1 else 12)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=len(widths))

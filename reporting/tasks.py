@@ -17,6 +17,7 @@ import logging
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.signals import worker_init
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -80,6 +81,15 @@ def run_render(rendered_id, redelivered=False):
 
 
 logger = logging.getLogger(__name__)
+
+
+@worker_init.connect
+def load_weasyprint(**kwargs):
+    """WeasyPrint (Pango through cffi, fontTools) takes about a second of CPU to import: once when a worker
+    starts (its pool processes inherit it), not during the first PDF someone waits for."""
+    import weasyprint  # noqa: F401
+
+
 UNFINISHED = (RenderedReport.Status.PENDING, RenderedReport.Status.RUNNING)
 
 

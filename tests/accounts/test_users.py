@@ -177,6 +177,20 @@ def test_the_page_offers_a_template_with_the_columns_and_the_administrators_unit
     assert "QNG-SCT-QLTM" in codes and "QNG-STP" in codes
 
 
+def test_a_unit_named_like_a_formula_is_text_in_the_template(client, org, qng_admin):
+    import zipfile
+
+    UnitFactory(code="QNG-SCT-F", name='=HYPERLINK("http://evil.example","Bấm vào đây")', parent=org["sct"])
+    client.force_login(qng_admin)
+    content = client.get(reverse("people:user_import_template")).content
+    names = {row[1].value: row[1] for row in load_workbook(io.BytesIO(content))["Đơn vị"].iter_rows(min_row=2)}
+    cell = names['=HYPERLINK("http://evil.example","Bấm vào đây")']  # the text as typed, not a computed value
+    assert cell.data_type == "s" and cell.quotePrefix
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in sheets
+
+
 def test_import_previews_with_per_row_errors_then_creates_and_re_import_updates(
     client, people, org, qng_admin, eager, smtp_server, django_capture_on_commit_callbacks
 ):

@@ -255,11 +255,34 @@ def test_english_speaker_gets_the_digest_in_english_with_the_same_dates(report_r
     assert message.subject == "[PCI Portal] Reminder: 1 report due soon"
     assert message.body.startswith("Dear Trần Văn Bình,")
     assert "Deadline: 15/11/2024 (7 day(s) left)" in message.body
-    assert "Kính gửi" not in message.body and "Hạn:" not in message.body
+    # The line naming the unit is English too (it was made before the digest's language was chosen).
+    assert "Unit: Phòng Quản lý thương mại" in message.body
+    assert "Kính gửi" not in message.body and "Hạn:" not in message.body and "Đơn vị" not in message.body
     page = parse(html(message))
     assert page.get("lang") == "en"
     assert "Dear Trần Văn Bình," in text(page) and "Deadline: 15/11/2024 (7 day(s) left)" in text(page)
-    assert inbox()["frank@example.vn"].body.startswith("Kính gửi Phạm Văn Phúc,")  # the others stay Vietnamese
+    assert "Unit: Phòng Quản lý thương mại" in text(page) and "Đơn vị" not in text(page)
+    # The others stay Vietnamese, their unit line included.
+    assert inbox()["frank@example.vn"].body.startswith("Kính gửi Phạm Văn Phúc,")
+    assert "Đơn vị: Phòng Quản lý Xuất nhập khẩu" in inbox()["frank@example.vn"].body
+
+
+def test_english_speaker_reads_the_lead_unit_and_the_bell_notification_in_english(task, people):
+    task.due_date = datetime.date(2024, 11, 15)
+    task.save()
+    task.assignees.add(people["alice"], people["frank"])
+    people["alice"].language = "en"
+    people["alice"].save()
+    run(2024, 11, 8)
+    body = inbox()["alice@example.vn"].body
+    assert "Lead unit: Phòng Quản lý thương mại" in body and "Đơn vị chủ trì" not in body
+    assert f"http://127.0.0.1:8000/tasks/{task.pk}/" in body
+    english = Notification.objects.get(user=people["alice"])
+    assert english.title == "Task (7 day(s) left): Tăng số lượng hội chợ thương mại"
+    assert "Deadline: 15/11/2024" in english.body and "Lead unit: Phòng Quản lý thương mại" in english.body
+    vietnamese = Notification.objects.get(user=people["frank"])
+    assert vietnamese.title == "Nhiệm vụ còn 7 ngày: Tăng số lượng hội chợ thương mại"
+    assert "Đơn vị chủ trì: Phòng Quản lý thương mại" in vietnamese.body
 
 
 def test_focal_office_is_reminded_of_its_report_to_the_province(plan, org, people):

@@ -70,6 +70,16 @@ def test_the_trail_exports_as_csv(as_user, plan):
     assert edited, rows
 
 
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://evil.example","Bấm")', "+1+1", "-2+3", "@SUM(A1)"])
+def test_a_title_typed_like_a_formula_is_exported_as_text(as_user, plan, typed):
+    assert edit_plan(as_user("carol"), plan, title=typed).status_code == 302
+    response = as_user("admin").get("/audit/", {"model": "plans.plan", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    after = [r[9] for r in rows if r[2] == "carol" and r[6] == "Sửa" and r[9].endswith(typed)]
+    assert after == ["'" + typed]  # a spreadsheet shows the text as typed; it computes nothing
+    assert not [cell for row in rows for cell in row if cell.startswith(("=", "+", "-", "@"))]
+
+
 @pytest.mark.parametrize("name", ["alice", "bob", "carol", "dave", "eve"])
 def test_only_administrators_read_the_trail(as_user, name):
     assert as_user(name).get("/audit/").status_code == 403
