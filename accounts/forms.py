@@ -6,10 +6,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pci_portal.forms import PortalFormMixin
+
 from .models import User
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class LoginForm(PortalFormMixin, auth_forms.AuthenticationForm):
     # Django's Vietnamese catalogue leaves these untranslated.
     error_messages = {
         "invalid_login": _(
@@ -34,11 +36,11 @@ class OwnPasswordMixin:
         return super().save(commit)
 
 
-class SetPasswordForm(OwnPasswordMixin, auth_forms.SetPasswordForm):
+class SetPasswordForm(PortalFormMixin, OwnPasswordMixin, auth_forms.SetPasswordForm):
     pass
 
 
-class PasswordChangeForm(OwnPasswordMixin, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(PortalFormMixin, OwnPasswordMixin, auth_forms.PasswordChangeForm):
     error_messages = {
         **OwnPasswordMixin.error_messages,
         "password_incorrect": _("Mật khẩu hiện tại không đúng. Vui lòng nhập lại."),
@@ -49,7 +51,7 @@ class PasswordChangeForm(OwnPasswordMixin, auth_forms.PasswordChangeForm):
         self.fields["old_password"].label = _("Mật khẩu hiện tại")
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(PortalFormMixin, auth_forms.PasswordResetForm):
     """Forgot password: the e-mail is built and sent by a Celery task after the request commits."""
 
     email = forms.EmailField(
@@ -69,7 +71,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             transaction.on_commit(partial(send_account_email_task.delay, "password-reset", user.pk))
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PortalFormMixin, forms.ModelForm):
     """What a person keeps up to date about themselves (role and unit are the administrator's)."""
 
     class Meta:

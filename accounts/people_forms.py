@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pci_portal.forms import PortalFormMixin
+
 from .models import Unit
 
 
@@ -20,7 +22,7 @@ def _province_label(province):
     return province.name
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(PortalFormMixin, forms.ModelForm):
     """Create or rename a unit; its code is generated, never typed."""
 
     class Meta:
@@ -58,7 +60,7 @@ class UnitForm(forms.ModelForm):
         return data
 
 
-class MoveUnitForm(forms.Form):
+class MoveUnitForm(PortalFormMixin, forms.Form):
     parent = UnitChoiceField(label=_("Chuyển về trực thuộc"), queryset=Unit.objects.none())
 
     def __init__(self, *args, unit, managed, **kwargs):
@@ -71,7 +73,7 @@ class MoveUnitForm(forms.Form):
         )
 
 
-class MergeUnitForm(forms.Form):
+class MergeUnitForm(PortalFormMixin, forms.Form):
     successor = UnitChoiceField(
         label=_("Sáp nhập vào đơn vị"),
         queryset=Unit.objects.none(),
@@ -88,7 +90,7 @@ class MergeUnitForm(forms.Form):
         )
 
 
-class UserForm(forms.Form):
+class UserForm(PortalFormMixin, forms.Form):
     """Create or change a login: name, contact, unit and role within the administrator's reach."""
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
@@ -107,7 +109,7 @@ class UserForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class UserImportForm(forms.Form):
+class UserImportForm(PortalFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Tệp Excel (.xlsx) theo mẫu"),
         help_text=_("Cột: Họ và tên, E-mail, Đơn vị, Vai trò, Chức vụ, Điện thoại. Tối đa 3.000 dòng."),

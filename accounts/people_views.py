@@ -189,7 +189,15 @@ def user_list(request):
     return render(
         request,
         "accounts/user_list.html",
-        {"page": page, "unit": unit, "roles": User.Role.choices, "query": q, "total": page.paginator.count},
+        {
+            "page": page,
+            "unit": unit,
+            "roles": User.Role.choices,
+            "query": q,
+            "total": page.paginator.count,
+            # Narrowed by the reader (active accounts only is the default, not a filter they set).
+            "filtering": bool(unit or q.get("role") in User.Role.values or q.get("q") or q.get("active") == "0"),
+        },
     )
 
 

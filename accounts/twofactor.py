@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pci_portal.forms import PortalFormMixin
+
 from .forms import LoginForm
 from .models import User
 
@@ -37,7 +39,7 @@ def confirmed_device(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-class TokenForm(forms.Form):
+class TokenForm(PortalFormMixin, forms.Form):
     token = forms.CharField(
         label=gettext_lazy("Mã xác thực (6 chữ số)"),
         max_length=6,

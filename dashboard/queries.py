@@ -183,11 +183,13 @@ def what_if(province, subindex_number=None, new_score=None, year=None):
     rows = (
         Result.objects.pci()
         .filter(province=province, subindex__isnull=False, score__isnull=False)
-        .values_list("year", "subindex__number", "score")
+        .values_list("year", "subindex__number", "score", "illustrative")
     )
-    by_year = {}
-    for y, number, score in rows:
+    by_year, illustrative = {}, set()
+    for y, number, score, made_up in rows:
         by_year.setdefault(y, {})[number] = score
+        if made_up:
+            illustrative.add(y)
     weights = SubIndex.objects.pci_weights()
     complete = sorted((y for y, s in by_year.items() if set(weights) <= set(s)), reverse=True)
     if year in complete:
@@ -204,6 +206,7 @@ def what_if(province, subindex_number=None, new_score=None, year=None):
         "scores": sorted(scores.items()),
         "weights": weights,
         "current": current,
+        "illustrative": base_year in illustrative,
         "subindex": subindex_number,
         "new_score": new_score,
     }
@@ -213,6 +216,10 @@ def what_if(province, subindex_number=None, new_score=None, year=None):
         out["new_total"] = weighted_total(changed, weights)
         out["gain"] = out["new_total"] - current
         out["gain_text"] = ("+" if out["gain"] > 0 else "") + number_format(out["gain"], 2)
+        # Where either total would stand against the other provinces' results of that year.
+        ranks = Result.objects.pci().ranks_among(province, base_year, current, out["new_total"])
+        if ranks:
+            (out["rank"], out["out_of"]), (out["new_rank"], _n) = ranks
     return out
 
 

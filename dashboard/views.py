@@ -13,12 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Unit
-from indicators.models import Province
+from indicators.models import Province, any_illustrative
 from pci_portal.inputs import YEAR_MAX, YEAR_MIN, decimal_param, int_param
 from plans.access import can_edit_plan, get_plan_for
 from plans.models import Plan, Target, Task, TaskUpdate
 
 from .queries import Filters, build_dashboard, can_view_dashboard, filtered_tasks, scope_of, what_if
+
+
+def _mark_illustrative(ctx):
+    """The charts and their tables say "số liệu minh họa" when the targets are judged on the demo's made-up
+    results (read from the assessments already built: no query)."""
+    ctx["illustrative"] = any(any_illustrative(row["a"].results) for row in ctx["targets"])
+    return ctx
 
 
 def _require_dashboard(user):
@@ -29,7 +36,7 @@ def _require_dashboard(user):
 @login_required
 def dashboard(request):
     _require_dashboard(request.user)
-    ctx = build_dashboard(request.user, Filters.from_query(request.GET, timezone.localdate()))
+    ctx = _mark_illustrative(build_dashboard(request.user, Filters.from_query(request.GET, timezone.localdate())))
     ctx["can_edit_plan"] = ctx["plan"] is not None and can_edit_plan(request.user, ctx["plan"])
     ctx["query"] = request.GET.urlencode()
     ctx["print_mode"] = request.GET.get("print") == "1"
@@ -44,7 +51,7 @@ def dashboard_pdf(request):
 
     from pci_portal.pdf import url_fetcher  # only the portal's own static files, never a request to itself
 
-    ctx = build_dashboard(request.user, Filters.from_query(request.GET, timezone.localdate()))
+    ctx = _mark_illustrative(build_dashboard(request.user, Filters.from_query(request.GET, timezone.localdate())))
     ctx["generated_at"] = timezone.localtime()
     html = render_to_string("dashboard/dashboard_pdf.html", ctx, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=url_fetcher()).write_pdf()

@@ -56,7 +56,8 @@ class ProvinceAdmin(admin.ModelAdmin):
 @admin.register(Result)
 class ResultAdmin(SimpleHistoryAdmin):
     list_display = ["province", "year", "index", "subindex", "indicator", "score", "rank", "out_of", "tier"]
-    list_filter = ["year", "index", "subindex", "tier"]
+    list_display += ["illustrative"]
+    list_filter = ["year", "index", "subindex", "tier", "illustrative"]
     search_fields = ["province__name", "source"]
     autocomplete_fields = ["province", "subindex", "indicator"]
 

@@ -5,12 +5,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from pci_portal import uploads
+from pci_portal.forms import PortalFormMixin
 
 from .importing import looks_utf16
 from .models import Result, tier_scale
 
 
-class ResultImportForm(forms.Form):
+class ResultImportForm(PortalFormMixin, forms.Form):
     """The file of published results and the edition it belongs to."""
 
     file = forms.FileField(
@@ -52,12 +53,12 @@ class ResultImportForm(forms.Form):
         return uploads.check_upload(f, allowed=["xlsx", "csv"], max_bytes=settings.IMPORT_MAX_BYTES)
 
 
-class ResultForm(forms.ModelForm):
+class ResultForm(PortalFormMixin, forms.ModelForm):
     """Hand entry of a result's score, rank and tier (what the publisher's table left out)."""
 
     class Meta:
         model = Result
-        fields = ["score", "rank", "out_of", "tier", "source"]
+        fields = ["score", "rank", "out_of", "tier", "source", "illustrative"]
         localized_fields = ["score"]  # "73,10" with a decimal comma in Vietnamese
 
     def __init__(self, *args, **kwargs):

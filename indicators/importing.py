@@ -692,6 +692,7 @@ def save_results(year, out_of, rows, source="", index_code="PCI", user=None):
             result.tier = tier or result.tier
             result.out_of = out_of
             result.source = source or result.source
+            result.illustrative = False  # figures read from a file replace the demo's made-up ones
             if user is not None:
                 result._history_user = user
             result.save()

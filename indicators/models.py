@@ -323,6 +323,22 @@ class ResultQuerySet(models.QuerySet):
         )
         return weighted_total(scores)
 
+    def ranks_among(self, province, year, *scores):
+        """[(rank, out of)] that each overall score would have against the other provinces' results of `year`.
+
+        One query; `self` names the index (`Result.objects.pci()`). [] when no other province has a score.
+        """
+        others = list(
+            self.overall()
+            .filter(year=year, score__isnull=False)
+            .exclude(province=province)
+            .values_list("score", "out_of")
+        )
+        if not others:
+            return []
+        out_of = max(max(o or 0 for _s, o in others), len(others) + 1)
+        return [(1 + sum(1 for s, _o in others if s > score), out_of) for score in scores]
+
 
 class Result(models.Model):
     """A published result: a province's score and rank in a year, overall or for one sub-index or indicator."""
@@ -348,6 +364,11 @@ class Result(models.Model):
         _("nhóm xếp loại"), max_length=30, blank=True, help_text=_("Nhóm điều hành của PCI, nhóm của PAPI…")
     )
     source = models.CharField(_("nguồn"), max_length=255, blank=True)
+    illustrative = models.BooleanField(
+        _("số liệu minh họa"),
+        default=False,
+        help_text=_("Số liệu giả định của bản demo, không phải kết quả đã công bố; mọi trang và báo cáo đều ghi rõ."),
+    )
 
     objects = ResultQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("lịch sử kết quả công bố"))
@@ -419,8 +440,16 @@ def score_text(score, unit):
     return f"{_num(score)} {gettext('điểm')}"
 
 
+def any_illustrative(results):
+    """Whether any of these results is the demo's made-up figure rather than a published one."""
+    return any(getattr(r, "illustrative", False) for r in results or [])
+
+
 def result_text(result, unit=""):
-    """How a published result reads: "hạng 20/63 · 6,9 điểm", "86,5 %", "chưa công bố"."""
+    """How a published result reads: "hạng 20/63 · 6,9 điểm", "86,5 %", "chưa công bố".
+
+    An illustrative result (the demo's) ends with "số liệu minh họa".
+    """
     if result is None:
         return gettext("chưa công bố")
     parts = []
@@ -431,7 +460,12 @@ def result_text(result, unit=""):
     if getattr(result, "tier", ""):
         label = result.tier_label if hasattr(result, "tier_label") else result.tier
         parts.append(gettext("nhóm “%s”") % label)
-    return " · ".join(parts) or gettext("chưa công bố")
+    if not parts:
+        return gettext("chưa công bố")
+    if getattr(result, "illustrative", False):
+        # Made-up figures of the demo: every page, report and e-mail that shows the result says so.
+        parts.append(gettext("số liệu minh họa"))
+    return " · ".join(parts)
 
 
 def weighted_total(scores, weights=None):

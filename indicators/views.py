@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from .forms import ResultForm, ResultImportForm
 from .importing import parse_results, save_results
-from .models import Result
+from .models import Result, any_illustrative
 
 SESSION_KEY = "pci_results_import"
 
@@ -85,7 +85,13 @@ def result_list(request):
     return render(
         request,
         "indicators/result_list.html",
-        {"years": years, "year": year, "rows": rows, "numbers": range(1, 11)},
+        {
+            "years": years,
+            "year": year,
+            "rows": rows,
+            "numbers": range(1, 11),
+            "illustrative": any_illustrative(r for cells in table.values() for r in cells.values()),
+        },
     )
 
 

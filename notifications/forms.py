@@ -3,11 +3,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from pci_portal.forms import PortalFormMixin
 
 from .models import NotificationPreference
 
 
-class PreferenceForm(forms.ModelForm):
+class PreferenceForm(PortalFormMixin, forms.ModelForm):
     """Optional e-mails, the digest hour and the language; report reminders are mandatory (shown disabled)."""
 
     report_reminders = forms.BooleanField(

@@ -52,6 +52,11 @@ class AuditQuery:
         self.since = _parse_date(query.get("since"))
         self.until = _parse_date(query.get("until"))
 
+    @property
+    def is_filtered(self):
+        """Whether the reader narrowed the list (an empty list then says "khớp bộ lọc")."""
+        return bool(self.model or self.user or self.object_id is not None or self.type or self.since or self.until)
+
     def querysets(self):
         chosen = [self.models[self.model]] if self.model else list(self.models.values())
         for model, historical in chosen:

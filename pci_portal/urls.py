@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
@@ -14,7 +15,18 @@ admin.site.site_header = _("Cổng PCI – Quản trị")
 admin.site.site_title = _("Cổng PCI")
 admin.site.index_title = _("Quản trị hệ thống")
 
+
+class FaviconView(RedirectView):
+    """Browsers and crawlers ask /favicon.ico whatever the page links: send them to the static icon."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.ico")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Targets moved from indicators to plans (issue 14): their admin pages, bookmarked before, still open.
     re_path(

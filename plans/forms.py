@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Person, Unit, User
 from indicators.models import Indicator, Region, SubIndex, TierLevel
 from pci_portal import uploads
+from pci_portal.forms import PortalFormMixin
 from pci_portal.inputs import bound_year_fields
 from pci_portal.versioning import VersionCheckMixin
 
@@ -58,7 +59,7 @@ def check_evidence_file(upload):
     )
 
 
-class TaskUpdateForm(forms.Form):
+class TaskUpdateForm(PortalFormMixin, forms.Form):
     """Status, progress, result and evidence; carries the version it was read at."""
 
     status = forms.ChoiceField(label=_("Trạng thái"), choices=Task.Status.choices)
@@ -118,17 +119,18 @@ class TaskUpdateForm(forms.Form):
         check_evidence_quotas(self.task, self.user, files)
 
 
-class CommentForm(forms.Form):
+class CommentForm(PortalFormMixin, forms.Form):
     note = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_comment_%s")  # the task page holds three forms with a "note"
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
 
-class AssignForm(forms.Form):
+class AssignForm(PortalFormMixin, forms.Form):
     users = forms.ModelMultipleChoiceField(
         label=_("Giao cho"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -136,6 +138,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, task, **kwargs):
         kwargs.setdefault("initial", {"users": list(task.assignees.all())})
+        kwargs.setdefault("auto_id", "id_assign_%s")  # the task page holds three forms with a "note"
         super().__init__(*args, **kwargs)
         self.fields["users"].queryset = User.objects.filter(unit=task.lead_unit, is_active=True).order_by("full_name")
         self.helper = FormHelper()
@@ -168,7 +171,7 @@ def units_of(plan):
     return Unit.objects.filter(path__startswith="/" + plan.issuer.path.strip("/").split("/")[0] + "/")
 
 
-class SectionForm(VersionCheckMixin, forms.ModelForm):
+class SectionForm(PortalFormMixin, VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Section
         fields = ["number", "title", "parent", "order", "subindices"]
@@ -181,7 +184,7 @@ class SectionForm(VersionCheckMixin, forms.ModelForm):
         self.helper = _helper(another=True)
 
 
-class TaskForm(VersionCheckMixin, forms.ModelForm):
+class TaskForm(PortalFormMixin, VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Task
         fields = [
@@ -223,7 +226,7 @@ class TaskForm(VersionCheckMixin, forms.ModelForm):
         return data
 
 
-class TargetForm(VersionCheckMixin, forms.ModelForm):
+class TargetForm(PortalFormMixin, VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = [
@@ -320,7 +323,7 @@ class BaseGoalFormSet(forms.BaseInlineFormSet):
                 form.add_error("min_count", _("Số chỉ số cần đạt phải từ 1 đến %s.") % self.group_size)
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(PortalFormMixin, forms.ModelForm):
     """One condition; the reference lists (regions of both periods, tiers of every index) are drop-downs."""
 
     class Meta:
@@ -389,7 +392,7 @@ def _tree_of(units):
     return Unit.objects.filter(Q(*[Q(path__startswith=f"/{t}/") for t in tops], _connector=Q.OR))
 
 
-class PlanFormBase(forms.ModelForm):
+class PlanFormBase(PortalFormMixin, forms.ModelForm):
     """The fields of a plan, offered within what `user` may name: issuers from `access.issuers_for(user)`,
     focal unit and signer from those issuers' trees, linked plans among the plans the user reads.
 
@@ -455,7 +458,7 @@ class PlanForm(VersionCheckMixin, PlanFormBase):
     """Editing a plan: the same fields as creating it, and a version check against a concurrent save."""
 
 
-class PasteTasksForm(forms.Form):
+class PasteTasksForm(PortalFormMixin, forms.Form):
     """Many tasks at once: one per line, with what they share (lead unit, coordinating units, leader, time)."""
 
     lines = forms.CharField(
@@ -506,7 +509,7 @@ class PasteTasksForm(forms.Form):
         return data
 
 
-class PlanImportForm(forms.Form):
+class PlanImportForm(PortalFormMixin, forms.Form):
     """The plan's own document, or its Excel appendix of tasks."""
 
     ALLOWED = ["docx", "pdf", "txt", "xlsx", "doc"]

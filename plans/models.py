@@ -488,6 +488,15 @@ class Task(models.Model):
         occurrence = self.occurrences.next_open(on or timezone.localdate()).first()
         return occurrence.due_date if occurrence else None
 
+    def last_progress_update(self, history=None):
+        """The latest progress update (not a comment nor an assignment): what "Cập nhật lần cuối" dates.
+
+        None for a task never updated. `history`: the task's updates newest first, when a page has them.
+        """
+        if history is None:
+            history = self.updates.filter(kind=TaskUpdate.Kind.UPDATE)[:1]
+        return next((u for u in history if u.kind == TaskUpdate.Kind.UPDATE), None)
+
     def current(self, on=None):
         """The occurrence work applies to on `on`: the overdue one, else the one whose period holds `on`,
         else the next one; after the last period, None when it is closed (nothing left to do)."""

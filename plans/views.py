@@ -112,7 +112,9 @@ def _task_context(request, task, **forms):
         .prefetch_related("coordinating_units", "assignees", "subindices", "indicators")
         .get(pk=task.pk)
     )
-    history = task.updates.select_related("author", "author__unit", "occurrence__task").prefetch_related("evidence")
+    history = list(
+        task.updates.select_related("author", "author__unit", "occurrence__task").prefetch_related("evidence")
+    )
     today = timezone.localdate()
     current = task.current(today)
     next_round = task.occurrences.next_open(today).first()
@@ -136,6 +138,7 @@ def _task_context(request, task, **forms):
     context = {
         "task": task,
         "history": history,
+        "last_update": task.last_progress_update(history),
         "targets": targets.assess_all(),
         "can": can,
         "current": current,
@@ -292,6 +295,7 @@ def plan_list(request):
             "kept": kept,
             "mine": mine,
             "q": q,
+            "filtering": bool(q or mine),
             "show_all": request.GET.get("all") == "1",
             "can_keep": bool(kept),
             "can_create": access.can_create_plan(user),

@@ -1,13 +1,25 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin import PlanAdmin
 
 from .models import Deadline, RenderedReport, ReportingRule, Submission, SubmissionRow
+from .services import save_reporting_rule
+
+
+class ReportingRuleFormSet(BaseInlineFormSet):
+    def save(self, commit=True):
+        rules = super().save(commit)
+        if commit:
+            for rule in rules:  # created or changed: its deadlines follow, as from the portal's form
+                save_reporting_rule(rule)
+        return rules
 
 
 class ReportingRuleInline(admin.TabularInline):
     model = ReportingRule
+    formset = ReportingRuleFormSet
     fields = ["kind", "title", "day", "month", "from_children_of", "to_unit"]
     extra = 0
     show_change_link = True
@@ -24,6 +36,12 @@ class ReportingRuleAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "text", "plan__number"]
     autocomplete_fields = ["plan", "from_children_of", "to_unit"]
     filter_horizontal = ["from_units"]
+
+    def save_related(self, request, form, formsets, change):
+        """Once the units (many-to-many) are saved, the same service as the portal's form moves the deadlines
+        still to come and lets them follow the rule's units (reporting.services.save_reporting_rule)."""
+        super().save_related(request, form, formsets, change)
+        save_reporting_rule(form.instance)
 
 
 @admin.register(Deadline)

@@ -3,13 +3,14 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pci_portal.forms import PortalFormMixin
 from pci_portal.versioning import VersionCheckMixin
 from plans.forms import units_of
 
 from .models import Deadline, RenderedReport, ReportingRule, Submission, SubmissionRow
 
 
-class SubmissionForm(forms.ModelForm):
+class SubmissionForm(PortalFormMixin, forms.ModelForm):
     """The report's free text, with the version it was read at (0 before the first save)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -25,7 +26,7 @@ class SubmissionForm(forms.ModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
 
 
-class SubmissionRowForm(forms.ModelForm):
+class SubmissionRowForm(PortalFormMixin, forms.ModelForm):
     """One task's row; it names its task, so a row not yet saved (prefilled on the page) is saved by task."""
 
     task = forms.IntegerField(widget=forms.HiddenInput)
@@ -56,7 +57,7 @@ def row_formset(rows, data=None):
     return SubmissionRowFormSet(data, initial=initial, prefix="rows")
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PortalFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Lý do trả lại"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -64,7 +65,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class DeadlineReportForm(forms.ModelForm):
+class DeadlineReportForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = Deadline
         fields = [
@@ -99,11 +100,11 @@ class DeadlineReportForm(forms.ModelForm):
         self.fields["signer_form"].choices = [("", _("Ký trực tiếp"))] + list(self.fields["signer_form"].choices)[1:]
 
 
-class RenderForm(forms.Form):
+class RenderForm(PortalFormMixin, forms.Form):
     format = forms.ChoiceField(label=_("Định dạng"), choices=RenderedReport.Format.choices)
 
 
-class ReportingRuleForm(VersionCheckMixin, forms.ModelForm):
+class ReportingRuleForm(PortalFormMixin, VersionCheckMixin, forms.ModelForm):
     class Meta:
         model = ReportingRule
         fields = ["kind", "title", "day", "month", "from_children_of", "from_units", "to_unit", "text"]

@@ -317,13 +317,19 @@ class Deadline(models.Model):
         """The unit has not sent its report and the due date has passed ("Quá hạn")."""
         return self.is_past(on) and (submission is None or submission.is_editable)
 
-    def unit_statuses(self):
-        """(unit, submission or None) for every owing unit, in two queries whatever the number of units."""
+    def unit_statuses(self, on=None, submissions=None):
+        """(unit, submission or None, TrackerState) for every owing unit, in two queries whatever their number.
+
+        The one home of where each unit's report stands on `on` (today): the tracker and the consolidated
+        report both read it, so a unit that has not sent its report after the due date reads "Quá hạn" in both.
+        `submissions` may narrow or prefetch this deadline's submissions (the report needs their rows).
+        """
         units = list(self.owing_units())
-        submissions = {
-            s.unit_id: s for s in self.submissions.filter(unit__in=[u.pk for u in units]).select_related("submitted_by")
+        submissions = self.submissions.all() if submissions is None else submissions
+        by_unit = {
+            s.unit_id: s for s in submissions.filter(unit__in=[u.pk for u in units]).select_related("submitted_by")
         }
-        return [(unit, submissions.get(unit.pk)) for unit in units]
+        return [(unit, by_unit.get(unit.pk), tracker_state(by_unit.get(unit.pk), self, on)) for unit in units]
 
     def owes(self, unit):
         if "units" in getattr(self, "_prefetched_objects_cache", {}):

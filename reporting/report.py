@@ -102,8 +102,7 @@ def _targets(plan, year):
     return rows
 
 
-def _unit_entry(unit, submission, include_unaccepted=False):
-    state = tracker_state(submission)
+def _unit_entry(unit, submission, state, include_unaccepted=False):
     # The consolidated report takes accepted reports only; a unit exporting its own report sees it as it stands.
     reported = submission is not None and (submission.status == Submission.Status.ACCEPTED or include_unaccepted)
     entry = {
@@ -243,13 +242,10 @@ def build_consolidated_context(deadline, on=None):
     rule = deadline.rule
     plan = rule.plan
     issuer = plan.issuer
-    units = list(deadline.owing_units())
-    submissions = {
-        s.unit_id: s
-        # Through the related manager, so each submission knows its deadline without a query.
-        for s in deadline.submissions.filter(unit__in=[u.pk for u in units]).prefetch_related(_rows_prefetch())
-    }
-    entries = [_unit_entry(u, submissions.get(u.pk)) for u in units]
+    # Where each unit stands, from the one home (a report not sent after the due date: "Quá hạn"); through
+    # the related manager, so each submission knows its deadline without a query.
+    statuses = deadline.unit_statuses(on=on, submissions=deadline.submissions.prefetch_related(_rows_prefetch()))
+    entries = [_unit_entry(u, sub, state) for u, sub, state in statuses]
     recipients = [line.strip() for line in deadline.recipients.splitlines() if line.strip()] or [
         f"{issuer.parent.short_name or issuer.parent.name} (b/c)" if issuer.parent_id else "",
         f"Lãnh đạo {issuer.short_name or issuer.name}",
@@ -281,7 +277,7 @@ def build_unit_context(submission, on=None):
     deadline = submission.deadline
     unit = submission.unit
     submission = Submission.objects.prefetch_related(_rows_prefetch()).get(pk=submission.pk)
-    entry = _unit_entry(unit, submission, include_unaccepted=True)
+    entry = _unit_entry(unit, submission, tracker_state(submission, deadline, on), include_unaccepted=True)
     agency = unit.agency
     signer = submission.submitted_by
     abbreviation = unit.abbreviation or (agency.abbreviation if agency else "")

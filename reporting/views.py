@@ -84,7 +84,7 @@ def tracker(request, pk):
     deadline = get_deadline_for(request.user, pk, "track")
     manages = can_manage_deadline(request.user, deadline)
     today = timezone.localdate()
-    rows = [(unit, sub, tracker_state(sub, deadline, today)) for unit, sub in deadline.unit_statuses()]
+    rows = deadline.unit_statuses(on=today)
     counts = {state: 0 for state in TrackerState}
     for _unit, _sub, state in rows:
         counts[state] += 1

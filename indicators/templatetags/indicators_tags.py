@@ -2,6 +2,8 @@
 
 from django import template
 
+from indicators.models import any_illustrative
+
 register = template.Library()
 
 VERDICT_CLASSES = {
@@ -21,8 +23,19 @@ def verdict_class(verdict):
 
 @register.inclusion_tag("indicators/partials/verdict.html")
 def verdict(assessment, compact=False):
-    """The badge, the reasons and, for a group of sub-indices, each member met or not."""
-    return {"a": assessment, "v": assessment.verdict, "compact": compact}
+    """The badge, the reasons and, for a group of sub-indices, each member met or not.
+
+    A verdict judged on the demo's made-up results says "số liệu minh họa" beside its badge.
+    """
+    return {
+        "a": assessment,
+        "v": assessment.verdict,
+        "compact": compact,
+        "illustrative": any_illustrative(getattr(assessment, "results", [])),
+    }
+
+
+register.filter("any_illustrative", any_illustrative)
 
 
 @register.inclusion_tag("indicators/partials/target_cells.html")

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.activity import KEY, add_illustrative_activity
 from demo.loader import load_demo
+from demo.results import add_illustrative_results
 from plans.models import Plan, Task
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             )
         users = load_demo()
         illustrative = add_illustrative_activity()
+        years, results = add_illustrative_results()
         for plan in Plan.objects.tracked().exclude(key=KEY).order_by("key"):
             count = Task.objects.filter(plan=plan).count()
             self.stdout.write(f"Kế hoạch {plan.display_number} ({plan.issuer}): {count} nhiệm vụ")
@@ -42,6 +44,11 @@ class Command(BaseCommand):
             count = Task.objects.filter(plan=illustrative).count()
             self.stdout.write(
                 f"Kế hoạch minh họa (dữ liệu mẫu quanh ngày hôm nay, không phải văn bản thật): {count} nhiệm vụ"
+            )
+        if results:
+            self.stdout.write(
+                f"Kết quả PCI minh họa {years[0]}–{years[-1]} (số liệu giả định, không phải kết quả VCCI công bố): "
+                f"{results} dòng"
             )
         self.stdout.write("\nTài khoản mẫu (tên đăng nhập / mật khẩu / vai trò / đơn vị):")
         for user, password in users:
