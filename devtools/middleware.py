@@ -30,7 +30,7 @@ class QueryCountMiddleware:
             count += 1
             result = execute(sql, params, many, context)
             if log is not None and not many:
-                log.append(context["connection"].ops.compose_sql(sql, params) if params else sql)
+                log.append(_bound(context, sql, params))
             return result
 
         wrappers = [conn.execute_wrapper(counter) for conn in connections.all()]
@@ -52,3 +52,14 @@ class QueryCountMiddleware:
             path.write_text(json.dumps({"options": options, "statements": log}))
             response["X-Query-Log"] = str(path)
         return response
+
+
+def _bound(context, sql, params):
+    """The statement with its parameters bound: as PostgreSQL received it (compose_sql); elsewhere (SQLite,
+    `make run`'s database) as the backend shows it in its own query log."""
+    if not params:
+        return sql
+    ops = context["connection"].ops
+    if hasattr(ops, "compose_sql"):
+        return ops.compose_sql(sql, params)
+    return ops.last_executed_query(context["cursor"], sql, params)
