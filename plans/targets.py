@@ -400,8 +400,8 @@ class Target(models.Model):
         if judged.pk != self.province_id:
             combined.reasons.append(
                 str(
-                    _("Đánh giá theo kết quả của %(new)s, đơn vị hợp nhất từ %(old)s (từ 01/7/2025).")
-                    % {"new": judged.label, "old": self.province.name}
+                    _("Đánh giá theo kết quả của %(new)s, đơn vị mà %(old)s hợp nhất vào từ ngày 01/7/2025.")
+                    % {"new": judged.label, "old": self.province.label}
                 )
             )
         return combined

@@ -52,7 +52,10 @@ def test_a_pre_merger_target_for_2025_is_judged_on_its_successors_result_and_say
     a = target.assess()
     assert a.state == Verdict.MET
     assert "xếp hạng 7/34" in a.reasons_text
-    assert "Đánh giá theo kết quả của Đồng Tháp (từ 01/7/2025), đơn vị hợp nhất từ Tiền Giang" in a.reasons_text
+    assert (
+        "Đánh giá theo kết quả của Đồng Tháp (từ 01/7/2025), đơn vị mà Tiền Giang (đến 30/6/2025) hợp nhất vào"
+        in a.reasons_text
+    )
     assert a.province == "Tiền Giang (đến 30/6/2025) → Đồng Tháp (từ 01/7/2025)"
 
 
