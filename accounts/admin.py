@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from pci_portal.admin import RecordAdminMixin
+
 from .lockout import unlock
 from .models import Person, Unit, User, UserImport, UserSession
 
@@ -79,27 +81,15 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(UserSession)
-class UserSessionAdmin(admin.ModelAdmin):
+class UserSessionAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["user", "created_at", "ip_address", "user_agent"]
     search_fields = ["user__username", "user__full_name", "ip_address"]
     readonly_fields = ["user", "session_key", "created_at", "ip_address", "user_agent"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(UserImport)
-class UserImportAdmin(admin.ModelAdmin):
+class UserImportAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["file_name", "created_by", "created_at", "status", "progress", "total"]
     list_filter = ["status"]
     search_fields = ["file_name", "created_by__username"]
     exclude = ["content"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

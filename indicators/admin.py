@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from pci_portal.admin import AppendOnlyAdminMixin
+
 from .models import (
     Index,
     Indicator,
@@ -63,7 +65,7 @@ class ResultAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Result.history.model)
-class HistoricalResultAdmin(admin.ModelAdmin):
+class HistoricalResultAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     """Who changed which published result, when, to what: read only (history rows are never edited)."""
 
     list_display = ["history_date", "history_user", "history_type", "province", "year", "index", "subindex"]
@@ -71,15 +73,6 @@ class HistoricalResultAdmin(admin.ModelAdmin):
     list_filter = ["history_type", "year", "index"]
     search_fields = ["province__name", "history_user__username", "history_user__full_name"]
     date_hierarchy = "history_date"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Region)

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from pci_portal.admin import AppendOnlyAdminMixin
+
 from .models import (
     Document,
     Evidence,
@@ -122,38 +124,19 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(TaskUpdate)
-class TaskUpdateAdmin(admin.ModelAdmin):
+class TaskUpdateAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["task", "author", "kind", "status", "progress", "created_at"]
     list_filter = ["kind", "status"]
     search_fields = ["task__title", "note", "author__full_name"]
     readonly_fields = ["task", "author", "kind", "status", "progress", "note", "created_at"]
     inlines = [EvidenceInline]
 
-    # History is append-only, in the admin too: no one adds, edits or deletes a row by hand.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "update", "content_type", "size", "uploaded_at"]
     search_fields = ["original_name"]
     readonly_fields = ["update", "file", "original_name", "content_type", "size", "sha256", "uploaded_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlanImport)
